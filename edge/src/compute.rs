@@ -1,0 +1,297 @@
+//! Glue between Fastly Compute and the edge's logic: reads the request and the stores, proxies
+//! to the origin, sends the response, then ships the event. Every decision is made in the
+//! library's modules; this file only moves data between them and the platform.
+
+use fastly::handle::BodyHandle;
+use fastly::{ConfigStore, Request, Response, SecretStore};
+use footfall_edge::classify::{is_page_request, is_page_response};
+use footfall_edge::config::{
+    Config, Sink, CONFIG_STORE, KINESIS_BACKEND, ORIGIN_BACKEND, SECRET_STORE,
+};
+use footfall_edge::consent::{decide, Consent};
+use footfall_edge::event::{build_event, decoded_query, RequestFacts};
+use footfall_edge::identity::{hex, identify, random, Identity, OsEntropy};
+use footfall_edge::kinesis::{self, AwsCredentials};
+use footfall_edge::url_parts::first_value;
+use footfall_event::{EdgeGeo, RawEvent};
+use std::borrow::Cow;
+use std::io::Write;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub fn handle_client_request() {
+    let request = Request::from_client();
+    let (config, problems) = load_config();
+    for problem in &problems {
+        eprintln!("footfall: config store {CONFIG_STORE}: {problem}");
+    }
+    let host = header(&request, "host")
+        .unwrap_or_else(|| request.get_url().host_str().unwrap_or("").to_string());
+    let wants_tracking = config.enabled
+        && is_page_request(
+            &config.track,
+            request.get_method_str(),
+            &host,
+            request.get_path(),
+        );
+    if !wants_tracking {
+        proxy(request).send_to_client();
+        return;
+    }
+
+    // Everything the event needs from the request, before the request goes to the origin.
+    let now = SystemTime::now();
+    let request_id = format!(
+        "{}-{}",
+        request.get_client_request_id().unwrap_or("local"),
+        // Viceroy numbers requests from zero on every start: make ids unique across restarts.
+        hex(&random::<4>(&mut OsEntropy))
+    );
+    let [referrer, accept_language, user_agent, sec_purpose, purpose, sec_gpc, dnt, cookie] = [
+        "referer",
+        "accept-language",
+        "user-agent",
+        "sec-purpose",
+        "purpose",
+        "sec-gpc",
+        "dnt",
+        "cookie",
+    ]
+    .map(|name| header(&request, name));
+    let method = request.get_method_str().to_string();
+    let url = request.get_url_str().to_string();
+    let path = request.get_path().to_string();
+    let query = request.get_query_str().unwrap_or("").to_string();
+    let secure = request.get_url().scheme() == "https";
+    let client_ip = request.get_client_ip_addr();
+
+    let mut response = proxy(request);
+    let is_page = is_page_response(response.get_header_str_lossy("content-type").as_deref());
+    let mut facts = RequestFacts {
+        request_id: &request_id,
+        method: &method,
+        url: &url,
+        host: &host,
+        path: &path,
+        query: &query,
+        client_ip,
+        referrer: referrer.as_deref(),
+        accept_language: accept_language.as_deref(),
+        user_agent: user_agent.as_deref(),
+        sec_purpose: sec_purpose.as_deref().or(purpose.as_deref()),
+        sec_gpc: sec_gpc.as_deref(),
+        dnt: dnt.as_deref(),
+        status: response.get_status().as_u16(),
+        cache: None,
+        pop: None,
+        edge_geo: None,
+    };
+    let consent = decide(&config.consent, facts.gpc(), cookie.as_deref());
+    if !is_page || consent == Consent::None {
+        response.send_to_client();
+        return;
+    }
+
+    let query_params = decoded_query(&facts);
+    let identity: Option<Identity> = (consent == Consent::Full).then(|| {
+        let now_secs = now
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let campaign = first_value(&query_params, "utm_campaign");
+        identify(
+            &config.cookies,
+            cookie.as_deref(),
+            campaign,
+            now_secs,
+            secure,
+            &mut OsEntropy,
+        )
+    });
+    for set_cookie in identity.iter().flat_map(|i| &i.set_cookies) {
+        response.append_header("set-cookie", set_cookie.as_str());
+    }
+    let cache = cache_state(&response);
+    response.send_to_client();
+
+    // The client has its response; what follows costs it nothing.
+    let pop = std::env::var("FASTLY_POP").ok();
+    facts.cache = cache;
+    facts.pop = pop.as_deref();
+    facts.edge_geo = client_ip
+        .and_then(fastly::geo::geo_lookup)
+        .map(|geo| EdgeGeo {
+            country: non_empty(geo.country_code()),
+            region: geo.region().and_then(non_empty),
+            city: non_empty(geo.city()),
+            asn: Some(geo.as_number()).filter(|n| *n != 0),
+        });
+    let event = build_event(&facts, query_params, identity.as_ref(), consent, now);
+    ship(&config, &event);
+}
+
+/// Sends the request to the origin; an unreachable origin becomes a 503 the client can see.
+fn proxy(request: Request) -> Response {
+    request.send(ORIGIN_BACKEND).unwrap_or_else(|error| {
+        eprintln!("footfall: origin backend {ORIGIN_BACKEND:?} failed: {error}");
+        Response::from_status(503)
+            .with_body_text_plain("Service unavailable: the origin could not be reached.\n")
+    })
+}
+
+fn load_config() -> (Config, Vec<footfall_edge::config::Problem>) {
+    match ConfigStore::try_open(CONFIG_STORE) {
+        Ok(store) => Config::load(|key| store.try_get(key).ok().flatten()),
+        Err(error) => {
+            eprintln!("footfall: config store {CONFIG_STORE:?} cannot be opened ({error:?}); using defaults");
+            Config::load(|_| None)
+        }
+    }
+}
+
+/// A header as text; bytes that are not UTF-8 become U+FFFD rather than failing the request.
+fn header(request: &Request, name: &str) -> Option<String> {
+    request.get_header_str_lossy(name).map(Cow::into_owned)
+}
+
+/// `HIT` or `MISS` as Fastly's cache reports it; unknown (e.g. under Viceroy) otherwise.
+fn cache_state(response: &Response) -> Option<&'static str> {
+    match response
+        .get_header_str_lossy("x-cache")
+        .as_deref()
+        .map(str::trim)
+    {
+        Some(value) if value.starts_with("HIT") => Some("HIT"),
+        Some(value) if value.starts_with("MISS") => Some("MISS"),
+        _ => None,
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty() && value != "?").then(|| value.to_string())
+}
+
+/// Writes the event to Kinesis, or to the log endpoint when Kinesis is not the sink or fails.
+fn ship(config: &Config, event: &RawEvent) {
+    let line = match serde_json::to_vec(event) {
+        Ok(line) => line,
+        Err(error) => {
+            return eprintln!(
+                "footfall: event {} cannot be serialised: {error}",
+                event.event_id
+            )
+        }
+    };
+    if let Sink::Kinesis(settings) = &config.sink {
+        let partition_key = event.visitor_id.as_deref().unwrap_or(&event.event_id);
+        match put_record(settings, &line, partition_key) {
+            Ok(()) => return,
+            Err(error) => eprintln!(
+                "footfall: Kinesis PutRecord to stream {:?} failed: {error}; event {} written to log endpoint {:?}",
+                settings.stream, event.event_id, config.log_endpoint
+            ),
+        }
+    }
+    match fastly::log::Endpoint::try_from_name(&config.log_endpoint) {
+        // One write is one log line.
+        Ok(mut endpoint) => {
+            if let Err(error) = endpoint.write_all(&line) {
+                eprintln!(
+                    "footfall: log endpoint {:?} failed: {error}; lost event {}",
+                    config.log_endpoint,
+                    String::from_utf8_lossy(&line)
+                );
+            }
+        }
+        Err(error) => eprintln!(
+            "footfall: log endpoint {:?} unusable ({error:?}); lost event {}",
+            config.log_endpoint,
+            String::from_utf8_lossy(&line)
+        ),
+    }
+}
+
+fn put_record(
+    settings: &footfall_edge::config::KinesisSettings,
+    data: &[u8],
+    partition_key: &str,
+) -> Result<(), String> {
+    let credentials = read_credentials()?;
+    let request = kinesis::put_record(
+        settings,
+        &credentials,
+        data,
+        kinesis::partition_key(partition_key),
+        SystemTime::now(),
+    )
+    .map_err(|e| format!("cannot sign the request: {e}"))?;
+    let mut request: Request = request.map(fastly::Body::from).into();
+    request.set_pass(true);
+    let mut response = send_bounded(request, Duration::from_millis(settings.timeout_ms))?;
+    if response.get_status().is_success() {
+        Ok(())
+    } else {
+        let body = response.take_body_str_lossy();
+        Err(format!(
+            "HTTP {}: {}",
+            response.get_status().as_u16(),
+            body.chars().take(300).collect::<String>()
+        ))
+    }
+}
+
+fn read_credentials() -> Result<AwsCredentials, String> {
+    let store = SecretStore::open(SECRET_STORE)
+        .map_err(|e| format!("secret store {SECRET_STORE:?}: {e:?}"))?;
+    let secret = |key: &str| -> Result<Option<String>, String> {
+        match store
+            .try_get(key)
+            .map_err(|e| format!("secret {key:?}: {e:?}"))?
+        {
+            None => Ok(None),
+            Some(secret) => {
+                let bytes = secret
+                    .try_plaintext()
+                    .map_err(|e| format!("secret {key:?}: {e:?}"))?;
+                Ok(Some(String::from_utf8_lossy(&bytes).trim().to_string())
+                    .filter(|s| !s.is_empty()))
+            }
+        }
+    };
+    let required = |key: &str| {
+        secret(key)?
+            .ok_or_else(|| format!("secret {key:?} is missing from secret store {SECRET_STORE:?}"))
+    };
+    Ok(AwsCredentials {
+        access_key_id: required(kinesis::ACCESS_KEY_ID)?,
+        secret_access_key: required(kinesis::SECRET_ACCESS_KEY)?,
+        session_token: secret(kinesis::SESSION_TOKEN)?,
+    })
+}
+
+/// Sends `request` to the Kinesis backend and waits at most `timeout` for its response, with
+/// the host's own timed select (the SDK's public API has no bounded wait).
+fn send_bounded(request: Request, timeout: Duration) -> Result<Response, String> {
+    let (request_handle, body) = request.into_handles();
+    let pending = request_handle
+        .send_async(body.unwrap_or_else(BodyHandle::new), KINESIS_BACKEND)
+        .map_err(|e| format!("backend {KINESIS_BACKEND:?} unreachable: {e:?}"))?;
+    let handle = pending.as_u32();
+    let mut done = 0u32;
+    let millis = u32::try_from(timeout.as_millis())
+        .unwrap_or(u32::MAX)
+        .max(1);
+    // SAFETY: one valid pending-request handle, a length of one and a valid out pointer.
+    let status = unsafe { fastly_sys::fastly_async_io::select(&handle, 1, millis, &mut done) };
+    if status.is_err() {
+        return Err(format!(
+            "waiting for backend {KINESIS_BACKEND:?} failed: {status:?}"
+        ));
+    }
+    if done == u32::MAX {
+        return Err(format!("no answer within {} ms", timeout.as_millis()));
+    }
+    let (response, body) = pending
+        .wait()
+        .map_err(|e| format!("backend {KINESIS_BACKEND:?}: {e:?}"))?;
+    Ok(Response::from_handles(response, body))
+}
