@@ -1,0 +1,142 @@
+//! The edge's real wasm under Viceroy, configured per test through a generated fastly.toml.
+
+use crate::process::{free_port, wait_for_port, Service};
+use crate::tools::{edge_wasm, viceroy};
+use footfall_event::RawEvent;
+use std::process::Command;
+use std::time::Duration;
+
+/// The test stream and log endpoint the generated configuration names.
+pub const STREAM: &str = "footfall-events";
+pub const LOG_ENDPOINT: &str = "footfall_events";
+
+pub struct Edge {
+    pub port: u16,
+    service: Service,
+    _dir: tempfile::TempDir,
+}
+
+impl Edge {
+    /// Starts the edge in front of `origin_port`, with Kinesis at `kinesis_port` and the config
+    /// store's defaults for the tests replaced by `store` entries.
+    pub fn start(origin_port: u16, kinesis_port: u16, store: &[(&str, &str)]) -> Edge {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("fastly.toml");
+        std::fs::write(&manifest, manifest_toml(origin_port, kinesis_port, store)).unwrap();
+        let port = free_port();
+        let mut service = Service::spawn(
+            "viceroy",
+            Command::new(viceroy())
+                .arg("-C")
+                .arg(&manifest)
+                .arg("--addr")
+                .arg(format!("127.0.0.1:{port}"))
+                .arg(edge_wasm()),
+        );
+        wait_for_port(port, Duration::from_secs(60), "viceroy");
+        service.assert_running();
+        Edge {
+            port,
+            service,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path_and_query)
+    }
+
+    /// Events written to the log endpoint (Viceroy prints each as `NAME :: line`).
+    pub fn logged_events(&self) -> Vec<RawEvent> {
+        let prefix = format!("{LOG_ENDPOINT} :: ");
+        self.service
+            .lines()
+            .iter()
+            .filter_map(|l| l.strip_prefix(&prefix))
+            .map(|json| {
+                serde_json::from_str(json)
+                    .unwrap_or_else(|e| panic!("log line is not an event ({e}): {json}"))
+            })
+            .collect()
+    }
+
+    /// What the edge wrote to stderr (its error lines).
+    pub fn errors(&self) -> Vec<String> {
+        self.service
+            .lines()
+            .iter()
+            .filter_map(|l| l.strip_prefix("stderr: "))
+            .map(String::from)
+            .collect()
+    }
+
+    /// Everything Viceroy printed, for failure messages.
+    pub fn output(&self) -> String {
+        self.service.lines().join("\n")
+    }
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+fn manifest_toml(origin_port: u16, kinesis_port: u16, store: &[(&str, &str)]) -> String {
+    let mut entries: Vec<(&str, &str)> = vec![
+        ("kinesis_stream", STREAM),
+        ("kinesis_region", "us-east-1"),
+        ("log_endpoint", LOG_ENDPOINT),
+    ];
+    for (key, value) in store {
+        entries.retain(|(k, _)| k != key);
+        entries.push((key, value));
+    }
+    let contents: String = entries
+        .iter()
+        .map(|(k, v)| format!("{k} = {}\n", quoted(v)))
+        .collect();
+    format!(
+        r#"manifest_version = 3
+name = "footfall-edge-test"
+language = "rust"
+
+[local_server.backends.origin]
+url = "http://127.0.0.1:{origin_port}"
+
+[local_server.backends.kinesis]
+url = "http://127.0.0.1:{kinesis_port}"
+
+[local_server.config_stores.footfall_config]
+format = "inline-toml"
+[local_server.config_stores.footfall_config.contents]
+{contents}
+[[local_server.secret_stores.footfall_secrets]]
+key = "aws_access_key_id"
+data = "test-access-key"
+[[local_server.secret_stores.footfall_secrets]]
+key = "aws_secret_access_key"
+data = "test-secret-key"
+
+[local_server.geolocation]
+format = "inline-toml"
+[local_server.geolocation.addresses."127.0.0.1"]
+as_name = "Test network"
+as_number = 64496
+area_code = 0
+city = "Dresden"
+conn_speed = "broadband"
+conn_type = "wired"
+continent = "EU"
+country_code = "DE"
+country_code3 = "DEU"
+country_name = "Germany"
+latitude = 51.05
+longitude = 13.74
+metro_code = 0
+postal_code = "01067"
+proxy_description = "?"
+proxy_type = "?"
+region = "SN"
+utc_offset = 100
+"#
+    )
+}

@@ -1,0 +1,64 @@
+//! Where the tools and build outputs the tests run are found. `scripts/test` installs and builds
+//! them and exports these variables; the defaults match `scripts/tools.env`.
+
+use std::path::PathBuf;
+
+fn cache() -> PathBuf {
+    std::env::var_os("FOOTFALL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").expect("HOME or FOOTFALL_CACHE must be set");
+            PathBuf::from(home).join(".cache/footfall")
+        })
+}
+
+fn existing(path: PathBuf, what: &str) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{what} not found at {} — run scripts/setup (or scripts/test)",
+        path.display()
+    );
+    path
+}
+
+/// The Viceroy binary.
+pub fn viceroy() -> PathBuf {
+    let path = std::env::var_os("VICEROY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache().join("viceroy-0.22.0/bin/viceroy"));
+    existing(path, "Viceroy")
+}
+
+/// The kinesalite package directory.
+pub fn kinesalite_dir() -> PathBuf {
+    let path = std::env::var_os("KINESALITE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            cache().join("npm-fastly-16.1.0-kinesalite-3.3.3/node_modules/kinesalite")
+        });
+    existing(path, "kinesalite")
+}
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The edge's release wasm, as `fastly compute build` (or `scripts/test`) builds it.
+pub fn edge_wasm() -> PathBuf {
+    let path = std::env::var_os("FOOTFALL_EDGE_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace().join("target"));
+            target.join("wasm32-wasip1/release/footfall-edge.wasm")
+        });
+    existing(
+        path,
+        "the edge wasm (cargo build -p footfall-edge --release --target wasm32-wasip1)",
+    )
+}
