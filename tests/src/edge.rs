@@ -70,6 +70,11 @@ impl Edge {
             .collect()
     }
 
+    /// CPU time Viceroy has used so far.
+    pub fn cpu_time(&self) -> Duration {
+        self.service.cpu_time()
+    }
+
     /// Everything Viceroy printed, for failure messages.
     pub fn output(&self) -> String {
         self.service.lines().join("\n")

@@ -57,6 +57,23 @@ impl Service {
         self.lines.lock().unwrap().clone()
     }
 
+    /// CPU time (user + system) the process has used so far, from /proc (Linux).
+    pub fn cpu_time(&self) -> std::time::Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: u64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+            .unwrap_or(0);
+        // The kernel's USER_HZ is 100 on every Linux this runs on.
+        std::time::Duration::from_millis(ticks * 10)
+    }
+
     /// Fails the test with the process's output if it has exited.
     pub fn assert_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
