@@ -1,7 +1,7 @@
 //! The edge's real wasm under Viceroy, configured per test through a generated fastly.toml.
 
 use crate::process::{free_port, wait_for_port, Service};
-use crate::tools::{edge_wasm, viceroy};
+use crate::tools::{edge_wasm, fastly_cli, fastly_config_home, viceroy};
 use footfall_event::RawEvent;
 use std::process::Command;
 use std::time::Duration;
@@ -9,6 +9,14 @@ use std::time::Duration;
 /// The test stream and log endpoint the generated configuration names.
 pub const STREAM: &str = "footfall-events";
 pub const LOG_ENDPOINT: &str = "footfall_events";
+
+/// How the edge is started: Viceroy directly, or through the Fastly CLI as users do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    Viceroy,
+    /// `fastly compute serve --skip-build`, offline, with the cached Viceroy.
+    FastlyComputeServe,
+}
 
 pub struct Edge {
     pub port: u16,
@@ -20,20 +28,46 @@ impl Edge {
     /// Starts the edge in front of `origin_port`, with Kinesis at `kinesis_port` and the config
     /// store's defaults for the tests replaced by `store` entries.
     pub fn start(origin_port: u16, kinesis_port: u16, store: &[(&str, &str)]) -> Edge {
+        Edge::start_with(Runner::Viceroy, origin_port, kinesis_port, store)
+    }
+
+    pub fn start_with(
+        runner: Runner,
+        origin_port: u16,
+        kinesis_port: u16,
+        store: &[(&str, &str)],
+    ) -> Edge {
         let dir = tempfile::tempdir().unwrap();
         let manifest = dir.path().join("fastly.toml");
         std::fs::write(&manifest, manifest_toml(origin_port, kinesis_port, store)).unwrap();
         let port = free_port();
-        let mut service = Service::spawn(
-            "viceroy",
-            Command::new(viceroy())
-                .arg("-C")
-                .arg(&manifest)
-                .arg("--addr")
-                .arg(format!("127.0.0.1:{port}"))
-                .arg(edge_wasm()),
-        );
-        wait_for_port(port, Duration::from_secs(60), "viceroy");
+        let addr = format!("127.0.0.1:{port}");
+        let mut command = match runner {
+            Runner::Viceroy => {
+                let mut command = Command::new(viceroy());
+                command
+                    .arg("-C")
+                    .arg(&manifest)
+                    .arg("--addr")
+                    .arg(&addr)
+                    .arg(edge_wasm());
+                command
+            }
+            Runner::FastlyComputeServe => {
+                let mut command = Command::new(fastly_cli());
+                command
+                    .args(["compute", "serve", "--skip-build", "--addr", &addr])
+                    .arg("--file")
+                    .arg(edge_wasm())
+                    .arg("--viceroy-path")
+                    .arg(viceroy())
+                    .current_dir(dir.path())
+                    .env("XDG_CONFIG_HOME", fastly_config_home());
+                command
+            }
+        };
+        let mut service = Service::spawn(&format!("{runner:?}"), &mut command);
+        wait_for_port(port, Duration::from_secs(60), "the edge");
         service.assert_running();
         Edge {
             port,

@@ -1,9 +1,14 @@
 //! Child processes that die with the test, free ports, and waiting for a port to listen.
+//!
+//! Services shared by all tests of a binary live in statics, which Rust never drops; libtest
+//! ends with `process::exit`, which does run C `atexit` handlers, so every child is also
+//! registered to be killed there, with everything it started.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 /// A free TCP port on 127.0.0.1 (free when asked; the OS will not hand it out again at once).
@@ -37,11 +42,13 @@ pub struct Service {
 impl Service {
     pub fn spawn(name: &str, command: &mut Command) -> Service {
         let mut child = command
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        kill_at_exit(child.id());
         let lines = Arc::new(Mutex::new(Vec::new()));
         collect(child.stdout.take().unwrap(), "", lines.clone());
         collect(child.stderr.take().unwrap(), "stderr: ", lines.clone());
@@ -86,6 +93,33 @@ impl Service {
     }
 }
 
+static CHILDREN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn kill_at_exit(pid: u32) {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: registers a plain `extern "C" fn` with no arguments.
+        unsafe { libc::atexit(kill_children) };
+    });
+    CHILDREN.lock().unwrap().push(pid);
+}
+
+extern "C" fn kill_children() {
+    if let Ok(children) = CHILDREN.lock() {
+        for &pid in children.iter() {
+            kill_group(pid);
+        }
+    }
+}
+
+/// Kills a child and whatever it started (the Fastly CLI starts Viceroy): each child leads its
+/// own process group.
+fn kill_group(pid: u32) {
+    // SAFETY: kill(2) on the process group of a child that is still ours (dropped services
+    // unregister before they are reaped, so the id cannot have been reused).
+    unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+}
+
 fn collect(
     stream: impl Read + Send + 'static,
     prefix: &'static str,
@@ -100,7 +134,9 @@ fn collect(
 
 impl Drop for Service {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let pid = self.child.id();
+        CHILDREN.lock().unwrap().retain(|&p| p != pid);
+        kill_group(pid);
         let _ = self.child.wait();
     }
 }

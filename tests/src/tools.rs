@@ -29,6 +29,21 @@ pub fn viceroy() -> PathBuf {
     existing(path, "Viceroy")
 }
 
+/// The Fastly CLI (`fastly`), from the npm package `@fastly/cli`.
+pub fn fastly_cli() -> PathBuf {
+    let path = std::env::var_os("FASTLY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            cache().join("npm-fastly-16.1.0-kinesalite-3.3.3/node_modules/.bin/fastly")
+        });
+    existing(path, "the Fastly CLI")
+}
+
+/// Where the Fastly CLI keeps its state (out of `$HOME`).
+pub fn fastly_config_home() -> PathBuf {
+    cache().join("fastly-config")
+}
+
 /// The kinesalite package directory.
 pub fn kinesalite_dir() -> PathBuf {
     let path = std::env::var_os("KINESALITE_DIR")

@@ -3,7 +3,7 @@
 
 use footfall_event::RawEvent;
 use footfall_tests::client::{get, request, Page};
-use footfall_tests::edge::{Edge, STREAM};
+use footfall_tests::edge::{Edge, Runner, STREAM};
 use footfall_tests::kinesalite::Kinesalite;
 use footfall_tests::order::tick;
 use footfall_tests::origin::{big_body, page_body, Origin};
@@ -595,4 +595,21 @@ fn hostile_requests_are_served_unchanged_and_recorded_safely() {
         !output.contains("panicked") && !output.contains("error handling the request"),
         "{output}"
     );
+}
+
+#[test]
+fn fastly_compute_serve_runs_the_package_offline() {
+    let s = shared();
+    let edge = Edge::start_with(
+        Runner::FastlyComputeServe,
+        s.origin.port,
+        s.kinesalite.port,
+        &[],
+    );
+    let ua = "footfall-e2e/fastly-cli";
+    let page = get(&edge.url("/via-cli"), &[("user-agent", ua)]);
+    assert_served_unchanged(&page, "/via-cli");
+    let events = kinesis_events(1, ua);
+    assert_eq!(events.len(), 1, "{}", edge.output());
+    assert!(events[0].url.ends_with("/via-cli"));
 }
