@@ -16,6 +16,7 @@ use footfall_edge::url_parts::first_value;
 use footfall_event::{EdgeGeo, RawEvent};
 use std::borrow::Cow;
 use std::io::Write;
+use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub fn handle_client_request() {
@@ -24,100 +25,54 @@ pub fn handle_client_request() {
     for problem in &problems {
         eprintln!("footfall: config store {CONFIG_STORE}: {problem}");
     }
-    let host = header(&request, "host")
-        .unwrap_or_else(|| request.get_url().host_str().unwrap_or("").to_string());
-    let wants_tracking = config.enabled
+    // Only a possible page is read for its event; everything else is proxied untouched.
+    let captured = (config.enabled
         && is_page_request(
             &config.track,
             request.get_method_str(),
-            &host,
+            &host(&request),
             request.get_path(),
-        );
-    if !wants_tracking {
-        proxy(request).send_to_client();
-        return;
-    }
-
-    // Everything the event needs from the request, before the request goes to the origin.
-    let now = SystemTime::now();
-    let request_id = format!(
-        "{}-{}",
-        request.get_client_request_id().unwrap_or("local"),
-        // Viceroy numbers requests from zero on every start: make ids unique across restarts.
-        hex(&random::<4>(&mut OsEntropy))
-    );
-    let [referrer, accept_language, user_agent, sec_purpose, purpose, sec_gpc, dnt, cookie] = [
-        "referer",
-        "accept-language",
-        "user-agent",
-        "sec-purpose",
-        "purpose",
-        "sec-gpc",
-        "dnt",
-        "cookie",
-    ]
-    .map(|name| header(&request, name));
-    let method = request.get_method_str().to_string();
-    let url = request.get_url_str().to_string();
-    let path = request.get_path().to_string();
-    let query = request.get_query_str().unwrap_or("").to_string();
-    let secure = request.get_url().scheme() == "https";
-    let client_ip = request.get_client_ip_addr();
-
+        ))
+    .then(|| Captured::from(&request));
     let mut response = proxy(request);
-    let is_page = is_page_response(response.get_header_str_lossy("content-type").as_deref());
-    let mut facts = RequestFacts {
-        request_id: &request_id,
-        method: &method,
-        url: &url,
-        host: &host,
-        path: &path,
-        query: &query,
-        client_ip,
-        referrer: referrer.as_deref(),
-        accept_language: accept_language.as_deref(),
-        user_agent: user_agent.as_deref(),
-        sec_purpose: sec_purpose.as_deref().or(purpose.as_deref()),
-        sec_gpc: sec_gpc.as_deref(),
-        dnt: dnt.as_deref(),
-        status: response.get_status().as_u16(),
-        cache: None,
-        pop: None,
-        edge_geo: None,
+    let content_type = response.get_header_str_lossy("content-type");
+    let Some(captured) = captured.filter(|_| is_page_response(content_type.as_deref())) else {
+        return response.send_to_client();
     };
-    let consent = decide(&config.consent, facts.gpc(), cookie.as_deref());
-    if !is_page || consent == Consent::None {
-        response.send_to_client();
-        return;
+    let mut facts = captured.facts(response.get_status().as_u16());
+    let consent = decide(&config.consent, facts.gpc(), captured.cookie.as_deref());
+    if consent == Consent::None {
+        return response.send_to_client();
     }
 
-    let query_params = decoded_query(&facts);
+    let query = decoded_query(&facts);
     let identity: Option<Identity> = (consent == Consent::Full).then(|| {
-        let now_secs = now
+        let now_secs = captured
+            .at
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let campaign = first_value(&query_params, "utm_campaign");
+        let campaign = first_value(&query, "utm_campaign");
         identify(
             &config.cookies,
-            cookie.as_deref(),
+            captured.cookie.as_deref(),
             campaign,
             now_secs,
-            secure,
+            captured.secure,
             &mut OsEntropy,
         )
     });
     for set_cookie in identity.iter().flat_map(|i| &i.set_cookies) {
         response.append_header("set-cookie", set_cookie.as_str());
     }
-    let cache = cache_state(&response);
+    facts.cache = cache_state(&response);
     response.send_to_client();
 
     // The client has its response; what follows costs it nothing.
     let pop = std::env::var("FASTLY_POP").ok();
-    facts.cache = cache;
     facts.pop = pop.as_deref();
-    facts.edge_geo = client_ip
+    facts.edge_geo = captured
+        .client_ip
         .and_then(fastly::geo::geo_lookup)
         .map(|geo| EdgeGeo {
             country: non_empty(geo.country_code()),
@@ -125,8 +80,90 @@ pub fn handle_client_request() {
             city: non_empty(geo.city()),
             asn: Some(geo.as_number()).filter(|n| *n != 0),
         });
-    let event = build_event(&facts, query_params, identity.as_ref(), consent, now);
+    let event = build_event(&facts, query, identity.as_ref(), consent, captured.at);
     ship(&config, &event);
+}
+
+/// What the event needs from the client request, kept before the request goes to the origin.
+struct Captured {
+    at: SystemTime,
+    request_id: String,
+    method: String,
+    url: String,
+    host: String,
+    path: String,
+    query: String,
+    secure: bool,
+    client_ip: Option<IpAddr>,
+    referrer: Option<String>,
+    accept_language: Option<String>,
+    user_agent: Option<String>,
+    purpose: Option<String>,
+    sec_gpc: Option<String>,
+    dnt: Option<String>,
+    cookie: Option<String>,
+}
+
+impl From<&Request> for Captured {
+    fn from(request: &Request) -> Self {
+        let header = |name: &str| request.get_header_str_lossy(name).map(Cow::into_owned);
+        Captured {
+            at: SystemTime::now(),
+            request_id: format!(
+                "{}-{}",
+                request.get_client_request_id().unwrap_or("local"),
+                // Viceroy numbers requests from zero on every start: keep ids unique locally.
+                hex(&random::<4>(&mut OsEntropy))
+            ),
+            method: request.get_method_str().to_string(),
+            url: request.get_url_str().to_string(),
+            host: header("host")
+                .unwrap_or_else(|| request.get_url().host_str().unwrap_or("").to_string()),
+            path: request.get_path().to_string(),
+            query: request.get_query_str().unwrap_or("").to_string(),
+            secure: request.get_url().scheme() == "https",
+            client_ip: request.get_client_ip_addr(),
+            referrer: header("referer"),
+            accept_language: header("accept-language"),
+            user_agent: header("user-agent"),
+            purpose: header("sec-purpose").or_else(|| header("purpose")),
+            sec_gpc: header("sec-gpc"),
+            dnt: header("dnt"),
+            cookie: header("cookie"),
+        }
+    }
+}
+
+impl Captured {
+    fn facts(&self, status: u16) -> RequestFacts<'_> {
+        RequestFacts {
+            request_id: &self.request_id,
+            method: &self.method,
+            url: &self.url,
+            host: &self.host,
+            path: &self.path,
+            query: &self.query,
+            client_ip: self.client_ip,
+            referrer: self.referrer.as_deref(),
+            accept_language: self.accept_language.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            sec_purpose: self.purpose.as_deref(),
+            sec_gpc: self.sec_gpc.as_deref(),
+            dnt: self.dnt.as_deref(),
+            status,
+            cache: None,
+            pop: None,
+            edge_geo: None,
+        }
+    }
+}
+
+/// The host the client asked for.
+fn host(request: &Request) -> String {
+    match request.get_header_str_lossy("host") {
+        Some(host) => host.into_owned(),
+        None => request.get_url().host_str().unwrap_or("").to_string(),
+    }
 }
 
 /// Sends the request to the origin; an unreachable origin becomes a 503 the client can see.
@@ -146,11 +183,6 @@ fn load_config() -> (Config, Vec<footfall_edge::config::Problem>) {
             Config::load(|_| None)
         }
     }
-}
-
-/// A header as text; bytes that are not UTF-8 become U+FFFD rather than failing the request.
-fn header(request: &Request, name: &str) -> Option<String> {
-    request.get_header_str_lossy(name).map(Cow::into_owned)
 }
 
 /// `HIT` or `MISS` as Fastly's cache reports it; unknown (e.g. under Viceroy) otherwise.

@@ -474,13 +474,16 @@ fn log_sink_and_an_incomplete_config_write_events_to_the_log_endpoint() {
     assert_eq!(kinesis_events(0, ua).len(), 0, "nothing reached Kinesis");
 }
 
+/// Header names with raw value bytes, which need not be UTF-8.
+type RawHeaders = Vec<(&'static str, Vec<u8>)>;
+
 #[test]
 fn hostile_requests_are_served_unchanged_and_recorded_safely() {
     let s = shared();
     let ua = "footfall-e2e/hostile";
     let long_query = format!("q={}", "x".repeat(8 * 1024));
     let repeated: String = (0..500).map(|i| format!("p={i}&")).collect();
-    let cases: Vec<(String, Vec<(&str, Vec<u8>)>)> = vec![
+    let cases: Vec<(String, RawHeaders)> = vec![
         (format!("/long?{long_query}"), vec![]),
         ("/bad%zz%/enc%FF%FE?a=%ZZ&b=%FF%C0&%=%".into(), vec![]),
         (
