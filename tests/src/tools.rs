@@ -21,22 +21,24 @@ fn existing(path: PathBuf, what: &str) -> PathBuf {
     path
 }
 
+/// The path in environment variable `var` (as `scripts/tools.env` exports it), or else where
+/// `scripts/setup` caches it; it must exist.
+fn tool(var: &str, in_cache: &str, what: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| cache().join(in_cache));
+    existing(path, what)
+}
+
+/// The npm packages `scripts/setup` installs (pinned in `scripts/tools.env`).
+const NPM: &str = "npm-fastly-16.1.0-kinesalite-3.3.3/node_modules";
+
 /// The Viceroy binary.
 pub fn viceroy() -> PathBuf {
-    let path = std::env::var_os("VICEROY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache().join("viceroy-0.22.0/bin/viceroy"));
-    existing(path, "Viceroy")
+    tool("VICEROY", "viceroy-0.22.0/bin/viceroy", "Viceroy")
 }
 
 /// The Fastly CLI (`fastly`), from the npm package `@fastly/cli`.
 pub fn fastly_cli() -> PathBuf {
-    let path = std::env::var_os("FASTLY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            cache().join("npm-fastly-16.1.0-kinesalite-3.3.3/node_modules/.bin/fastly")
-        });
-    existing(path, "the Fastly CLI")
+    tool("FASTLY", &format!("{NPM}/.bin/fastly"), "the Fastly CLI")
 }
 
 /// Where the Fastly CLI keeps its state (out of `$HOME`).
@@ -46,12 +48,7 @@ pub fn fastly_config_home() -> PathBuf {
 
 /// The kinesalite package directory.
 pub fn kinesalite_dir() -> PathBuf {
-    let path = std::env::var_os("KINESALITE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            cache().join("npm-fastly-16.1.0-kinesalite-3.3.3/node_modules/kinesalite")
-        });
-    existing(path, "kinesalite")
+    tool("KINESALITE_DIR", &format!("{NPM}/kinesalite"), "kinesalite")
 }
 
 /// The workspace root.
