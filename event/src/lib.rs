@@ -84,6 +84,69 @@ pub struct EdgeGeo {
     pub asn: Option<u32>,
 }
 
+/// The value of [`EnrichedEvent::schema_version`] for this version of the contract.
+pub const ENRICHED_SCHEMA_V1: &str = "footfall.enriched.v1";
+
+/// One page request after enrichment (`footfall.enriched.v1`): one row in BigQuery, one line in
+/// the S3 archive. IP address and user agent are gone; what they told is in the columns.
+///
+/// The article's columns keep their names and meaning, so its example query runs unchanged: a
+/// known bot has `device_brand = "Spider"` (uap-core's convention) and `is_bot = true`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnrichedEvent {
+    pub event_id: String,
+    pub visitor_id: Option<String>,
+    pub session_id: Option<String>,
+    pub new_visitor: bool,
+    pub new_session: bool,
+    /// RFC 3339 UTC with milliseconds.
+    pub timestamp: String,
+    pub url: String,
+    pub host: String,
+    pub path: Vec<String>,
+    pub query: Vec<QueryParam>,
+    pub referrer: Option<String>,
+    /// Host of the referrer URL, lower-case.
+    pub referrer_host: Option<String>,
+    /// `direct`, `internal`, `search`, `social`, `email`, `paid` or `other`.
+    pub referrer_medium: String,
+    pub utm_source: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_campaign: Option<String>,
+    pub utm_term: Option<String>,
+    pub utm_content: Option<String>,
+    /// The first ad click id in the query (`gclid`, `msclkid`, `fbclid`, ...), as `name:value`.
+    pub click_id: Option<String>,
+    pub language: Option<String>,
+    pub browser_family: Option<String>,
+    pub browser_version: Option<String>,
+    pub os_family: Option<String>,
+    pub os_version: Option<String>,
+    pub device_family: Option<String>,
+    pub device_brand: Option<String>,
+    pub device_model: Option<String>,
+    pub is_bot: bool,
+    pub bot_name: Option<String>,
+    /// `search`, `ai_crawler`, `ai_assistant`, `seo`, `monitor` or `other`.
+    pub bot_category: Option<String>,
+    pub country_iso_code: Option<String>,
+    pub country_name: Option<String>,
+    /// The most specific subdivision.
+    pub subdivisions_iso_code: Option<String>,
+    pub subdivisions_name: Option<String>,
+    pub city_name: Option<String>,
+    pub method: Option<String>,
+    pub status: Option<u16>,
+    pub cache: Option<String>,
+    pub pop: Option<String>,
+    pub purpose: Option<String>,
+    /// `full`, or `anonymous` for a visitor who sent Global Privacy Control.
+    pub consent: String,
+    pub schema_version: String,
+    /// When the processor wrote the row (RFC 3339 UTC).
+    pub processed_at: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

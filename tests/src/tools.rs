@@ -24,7 +24,9 @@ fn existing(path: PathBuf, what: &str) -> PathBuf {
 /// The path in environment variable `var` (as `scripts/tools.env` exports it), or else where
 /// `scripts/setup` caches it; it must exist.
 fn tool(var: &str, in_cache: &str, what: &str) -> PathBuf {
-    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| cache().join(in_cache));
+    let path = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache().join(in_cache));
     existing(path, what)
 }
 

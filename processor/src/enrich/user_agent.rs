@@ -1,0 +1,209 @@
+//! User agent → browser, OS and device, with uap-core's rules through `ua-parser` (uap-rust).
+//!
+//! Parsing is the processor's most expensive step, and real traffic repeats a few hundred user
+//! agents, so owned results are kept in an LRU cache keyed by the user agent string.
+
+use lru::LruCache;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+/// uap-core's rules, embedded at build time (see `processor/data/README.md`).
+pub const BUNDLED_REGEXES: &str = include_str!("../../data/uap-core-regexes.yaml");
+
+/// What a user agent says, as the article's columns need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub browser_family: Option<String>,
+    pub browser_version: Option<String>,
+    pub os_family: Option<String>,
+    pub os_version: Option<String>,
+    pub device_family: Option<String>,
+    pub device_brand: Option<String>,
+    pub device_model: Option<String>,
+}
+
+impl Parsed {
+    /// uap-core marks known crawlers with the device family `Spider`.
+    pub fn is_spider(&self) -> bool {
+        self.device_family.as_deref() == Some("Spider")
+    }
+}
+
+/// A user agent parser with a cache of recent results.
+pub struct UserAgentParser {
+    extractor: ua_parser::Extractor<'static>,
+    cache: Option<LruCache<String, Arc<Parsed>>>,
+}
+
+/// Rules that cannot be read or compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("uap-core rules: {0}")]
+pub struct RulesError(String);
+
+impl UserAgentParser {
+    /// Builds the parser from uap-core `regexes.yaml` text (see [`crate::data::text`]);
+    /// `cache_size` 0 disables the cache.
+    pub fn new(regexes_yaml: &'static str, cache_size: usize) -> Result<Self, RulesError> {
+        let regexes: ua_parser::Regexes<'static> =
+            serde_yaml::from_str(regexes_yaml).map_err(|e| RulesError(e.to_string()))?;
+        let extractor =
+            ua_parser::Extractor::try_from(regexes).map_err(|e| RulesError(e.to_string()))?;
+        Ok(UserAgentParser {
+            extractor,
+            cache: NonZeroUsize::new(cache_size).map(LruCache::new),
+        })
+    }
+
+    /// Parses a user agent, from the cache when it was seen recently.
+    pub fn parse(&mut self, ua: &str) -> Arc<Parsed> {
+        if let Some(hit) = self.cache.as_mut().and_then(|c| c.get(ua)) {
+            return hit.clone();
+        }
+        let parsed = Arc::new(self.parse_uncached(ua));
+        if let Some(cache) = self.cache.as_mut() {
+            cache.put(ua.to_string(), parsed.clone());
+        }
+        parsed
+    }
+
+    fn parse_uncached(&self, ua: &str) -> Parsed {
+        let (browser, os, device) = self.extractor.extract(ua);
+        let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        let browser_family = browser
+            .as_ref()
+            .map(|b| b.family.to_string())
+            .unwrap_or_else(|| "Other".into());
+        let os_family = os
+            .as_ref()
+            .map(|o| o.os.to_string())
+            .unwrap_or_else(|| "Other".into());
+        let device_family = device
+            .as_ref()
+            .map(|d| d.device.to_string())
+            .unwrap_or_else(|| "Other".into());
+        Parsed {
+            browser_family: Some(browser_family),
+            browser_version: browser.as_ref().and_then(|b| b.major).and_then(text),
+            os_family: Some(os_family),
+            os_version: os.as_ref().and_then(|o| o.major.as_deref()).and_then(text),
+            device_family: Some(device_family),
+            device_brand: device
+                .as_ref()
+                .and_then(|d| d.brand.as_deref())
+                .and_then(text),
+            device_model: device
+                .as_ref()
+                .and_then(|d| d.model.as_deref())
+                .and_then(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_data::uap_core_dir;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct Suite {
+        test_cases: Vec<Case>,
+    }
+
+    #[derive(Deserialize)]
+    struct Case {
+        user_agent_string: String,
+        family: String,
+        major: Option<String>,
+        brand: Option<String>,
+        model: Option<String>,
+    }
+
+    fn suite(name: &str) -> Vec<Case> {
+        let text = std::fs::read_to_string(uap_core_dir().join("tests").join(name)).unwrap();
+        serde_yaml::from_str::<Suite>(&text).unwrap().test_cases
+    }
+
+    fn parser() -> UserAgentParser {
+        UserAgentParser::new(BUNDLED_REGEXES, 0).unwrap()
+    }
+
+    /// Share of a suite's cases where `check` holds, printed for the record (cargo test -- --nocapture).
+    fn accuracy(name: &str, check: impl Fn(&Parsed, &Case) -> bool) -> f64 {
+        let mut parser = parser();
+        let cases = suite(name);
+        let right = cases
+            .iter()
+            .filter(|c| check(&parser.parse(&c.user_agent_string), c))
+            .count();
+        let share = 100.0 * right as f64 / cases.len() as f64;
+        println!("uap-core {name}: {right}/{} = {share:.2}%", cases.len());
+        share
+    }
+
+    fn same(ours: &Option<String>, theirs: &Option<String>) -> bool {
+        ours.as_deref().filter(|s| !s.is_empty()) == theirs.as_deref().filter(|s| !s.is_empty())
+    }
+
+    #[test]
+    fn uap_core_suites_browser_os_and_device() {
+        let ua = accuracy("test_ua.yaml", |p, c| {
+            p.browser_family.as_deref() == Some(c.family.as_str())
+                && same(&p.browser_version, &c.major)
+        });
+        let os = accuracy("test_os.yaml", |p, c| {
+            p.os_family.as_deref() == Some(c.family.as_str()) && same(&p.os_version, &c.major)
+        });
+        let device = accuracy("test_device.yaml", |p, c| {
+            p.device_family.as_deref() == Some(c.family.as_str())
+                && same(&p.device_brand, &c.brand)
+                && same(&p.device_model, &c.model)
+        });
+        assert!(
+            ua >= 99.0 && os >= 99.0 && device >= 99.0,
+            "ua {ua:.2}%, os {os:.2}%, device {device:.2}%"
+        );
+    }
+
+    #[test]
+    fn the_articles_user_agent_is_chrome_70_on_mac_os_x_10() {
+        let parsed = parser().parse(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36",
+        );
+        assert_eq!(
+            (
+                parsed.browser_family.as_deref(),
+                parsed.browser_version.as_deref()
+            ),
+            (Some("Chrome"), Some("70"))
+        );
+        assert_eq!(
+            (parsed.os_family.as_deref(), parsed.os_version.as_deref()),
+            (Some("Mac OS X"), Some("10"))
+        );
+        assert_eq!(
+            (
+                parsed.device_brand.as_deref(),
+                parsed.device_model.as_deref()
+            ),
+            (Some("Apple"), Some("Mac"))
+        );
+    }
+
+    #[test]
+    fn the_cache_returns_the_same_result() {
+        let mut cached = UserAgentParser::new(BUNDLED_REGEXES, 10).unwrap();
+        let ua = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        let first = cached.parse(ua);
+        let second = cached.parse(ua);
+        assert!(Arc::ptr_eq(&first, &second));
+        assert!(first.is_spider());
+        assert_eq!(*first, parser().parse(ua).as_ref().clone());
+    }
+
+    #[test]
+    fn broken_rules_are_an_error() {
+        assert!(UserAgentParser::new("user_agent_parsers: [{regex: '('}]", 0).is_err());
+        assert!(UserAgentParser::new(": : :", 0).is_err());
+    }
+}
