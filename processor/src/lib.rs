@@ -1,12 +1,18 @@
 //! footfall's processor: takes raw events off the stream, enriches them, removes personal data
 //! and writes them to the archive (S3) and the warehouse (BigQuery).
 //!
-//! The modules follow the data: [`decode`] reads a record, [`enrich`] adds what the user agent,
-//! the IP address, the query and the referrer tell.
+//! The modules follow the data: a [`source`] delivers records, [`decode`] reads each one,
+//! [`enrich`] adds what the user agent, the IP address, the query and the referrer tell,
+//! [`batch`] and [`pipeline`] carry them through, and each [`sink`] stores them.
 
+pub mod batch;
+pub mod cli;
 pub mod data;
 pub mod decode;
 pub mod enrich;
+pub mod pipeline;
+pub mod sink;
+pub mod source;
 
 #[cfg(test)]
 pub(crate) mod test_data;

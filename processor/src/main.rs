@@ -1,1 +1,100 @@
-fn main() {}
+//! footfall-processor: glue between the command line (or Lambda) and the pipeline.
+
+use clap::Parser;
+use footfall_processor::cli::{Cli, Command};
+use footfall_processor::pipeline::Pipeline;
+use footfall_processor::source::{consume, lambda, stdin};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let in_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        );
+    if in_lambda {
+        subscriber.json().init();
+    } else {
+        subscriber.init();
+    }
+    match run(cli, in_lambda).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("footfall-processor: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
+    let command = match cli.command {
+        Some(command) => command,
+        None if in_lambda => Command::Lambda,
+        None => return Err("no command given; see --help".into()),
+    };
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await;
+    match command {
+        Command::Enrich => {
+            let pipeline = Pipeline::new(cli.enrichment.enricher()?, Default::default());
+            let summary = stdin::enrich(
+                &pipeline,
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                std::io::stderr(),
+            )
+            .map_err(|e| format!("enrich: {e}"))?;
+            eprintln!(
+                "footfall-processor: {} events enriched, {} lines failed",
+                summary.enriched, summary.failed
+            );
+            Ok(())
+        }
+        Command::Setup => {
+            let sinks = cli.sinks.sinks(&aws).await?;
+            if let Some(archive) = &sinks.archive {
+                archive.create_bucket().await.map_err(|e| e.to_string())?;
+                eprintln!("footfall-processor: bucket ready");
+            }
+            if let Some(warehouse) = &sinks.warehouse {
+                warehouse.set_up().await.map_err(|e| e.to_string())?;
+                eprintln!("footfall-processor: BigQuery dataset, table and views ready");
+            }
+            Ok(())
+        }
+        Command::Consume(args) => {
+            let pipeline = Pipeline::new(cli.enrichment.enricher()?, cli.sinks.sinks(&aws).await?);
+            let kinesis = aws_sdk_kinesis::Client::new(&aws);
+            let (stop, shutdown) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!("footfall-processor: stopping after the current batch");
+                    let _ = stop.send(true);
+                }
+            });
+            let summary = consume::consume(&pipeline, &kinesis, &args.options(), shutdown)
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "footfall-processor: {} batches, {} events, {} dead letters",
+                summary.batches, summary.events, summary.dead_letters
+            );
+            Ok(())
+        }
+        Command::Lambda => {
+            let pipeline = Pipeline::new(cli.enrichment.enricher()?, cli.sinks.sinks(&aws).await?);
+            let pipeline = &pipeline;
+            lambda_runtime::run(lambda_runtime::service_fn(
+                move |event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {
+                    lambda::handle(pipeline, event.payload).await
+                },
+            ))
+            .await
+            .map_err(|e| format!("Lambda runtime: {e}"))
+        }
+    }
+}

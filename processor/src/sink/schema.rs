@@ -1,0 +1,119 @@
+//! The BigQuery schema of `footfall.enriched.v1`, in one place: the table, the `bq mk` JSON
+//! schema file and the tests all derive from [`FIELDS`].
+
+use gcp_bigquery_client::model::table_schema::TableSchema;
+
+/// A column: name, BigQuery type, mode.
+pub struct Field {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub mode: &'static str,
+}
+
+const fn field(name: &'static str, kind: &'static str, mode: &'static str) -> Field {
+    Field { name, kind, mode }
+}
+
+/// Every column of the events table, in the order of [`footfall_event::EnrichedEvent`].
+/// `query` is the only RECORD: REPEATED (param STRING, value STRING).
+pub const FIELDS: &[Field] = &[
+    field("event_id", "STRING", "REQUIRED"),
+    field("visitor_id", "STRING", "NULLABLE"),
+    field("session_id", "STRING", "NULLABLE"),
+    field("new_visitor", "BOOL", "NULLABLE"),
+    field("new_session", "BOOL", "NULLABLE"),
+    field("timestamp", "TIMESTAMP", "REQUIRED"),
+    field("url", "STRING", "NULLABLE"),
+    field("host", "STRING", "NULLABLE"),
+    field("path", "STRING", "REPEATED"),
+    field("query", "RECORD", "REPEATED"),
+    field("referrer", "STRING", "NULLABLE"),
+    field("referrer_host", "STRING", "NULLABLE"),
+    field("referrer_medium", "STRING", "NULLABLE"),
+    field("utm_source", "STRING", "NULLABLE"),
+    field("utm_medium", "STRING", "NULLABLE"),
+    field("utm_campaign", "STRING", "NULLABLE"),
+    field("utm_term", "STRING", "NULLABLE"),
+    field("utm_content", "STRING", "NULLABLE"),
+    field("click_id", "STRING", "NULLABLE"),
+    field("language", "STRING", "NULLABLE"),
+    field("browser_family", "STRING", "NULLABLE"),
+    field("browser_version", "STRING", "NULLABLE"),
+    field("os_family", "STRING", "NULLABLE"),
+    field("os_version", "STRING", "NULLABLE"),
+    field("device_family", "STRING", "NULLABLE"),
+    field("device_brand", "STRING", "NULLABLE"),
+    field("device_model", "STRING", "NULLABLE"),
+    field("is_bot", "BOOL", "NULLABLE"),
+    field("bot_name", "STRING", "NULLABLE"),
+    field("bot_category", "STRING", "NULLABLE"),
+    field("country_iso_code", "STRING", "NULLABLE"),
+    field("country_name", "STRING", "NULLABLE"),
+    field("subdivisions_iso_code", "STRING", "NULLABLE"),
+    field("subdivisions_name", "STRING", "NULLABLE"),
+    field("city_name", "STRING", "NULLABLE"),
+    field("method", "STRING", "NULLABLE"),
+    field("status", "INTEGER", "NULLABLE"),
+    field("cache", "STRING", "NULLABLE"),
+    field("pop", "STRING", "NULLABLE"),
+    field("purpose", "STRING", "NULLABLE"),
+    field("consent", "STRING", "NULLABLE"),
+    field("schema_version", "STRING", "NULLABLE"),
+    field("processed_at", "TIMESTAMP", "NULLABLE"),
+];
+
+/// The columns of the `query` record.
+const QUERY_FIELDS: &[&str] = &["param", "value"];
+
+/// The schema as the BigQuery API takes it (`bq mk --schema` takes the same JSON).
+pub fn json_schema() -> serde_json::Value {
+    let columns: Vec<serde_json::Value> = FIELDS
+        .iter()
+        .map(|f| {
+            let mut column = serde_json::json!({"name": f.name, "type": f.kind, "mode": f.mode});
+            if f.kind == "RECORD" {
+                column["fields"] = QUERY_FIELDS
+                    .iter()
+                    .map(|n| serde_json::json!({"name": n, "type": "STRING"}))
+                    .collect();
+            }
+            column
+        })
+        .collect();
+    serde_json::Value::Array(columns)
+}
+
+/// The schema as the BigQuery client takes it.
+pub fn table_schema() -> TableSchema {
+    serde_json::from_value(serde_json::json!({ "fields": json_schema() }))
+        .expect("the schema is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use footfall_event::EnrichedEvent;
+
+    #[test]
+    fn the_schema_has_exactly_the_enriched_events_fields_in_order() {
+        let event = serde_json::to_value(EnrichedEvent::default()).unwrap();
+        let keys: Vec<&str> = event
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let columns: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(columns, keys);
+    }
+
+    #[test]
+    fn the_client_schema_round_trips_the_json_schema() {
+        let schema = table_schema();
+        let fields = schema.fields.as_ref().unwrap();
+        assert_eq!(fields.len(), FIELDS.len());
+        let query = fields.iter().find(|f| f.name == "query").unwrap();
+        assert_eq!(query.mode.as_deref(), Some("REPEATED"));
+        assert_eq!(query.fields.as_ref().unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,299 @@
+//! The BigQuery warehouse: `tabledata.insertAll` with `insertId = event_id`, batched within the
+//! API's limits, retried with backoff and jitter on throttling and server errors, and with rows
+//! BigQuery rejects for good handed back so they become dead letters.
+
+use super::schema::table_schema;
+use super::SinkError;
+use footfall_event::EnrichedEvent;
+use gcp_bigquery_client::auth::Authenticator;
+use gcp_bigquery_client::client_builder::ClientBuilder;
+use gcp_bigquery_client::error::BQError;
+use gcp_bigquery_client::model::clustering::Clustering;
+use gcp_bigquery_client::model::dataset::Dataset;
+use gcp_bigquery_client::model::query_request::QueryRequest;
+use gcp_bigquery_client::model::table::Table;
+use gcp_bigquery_client::model::table_data_insert_all_request::TableDataInsertAllRequest;
+use gcp_bigquery_client::model::time_partitioning::TimePartitioning;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Rows per insertAll request: BigQuery recommends 500, allows 50,000 and 10 MB.
+const ROWS_PER_REQUEST: usize = 500;
+
+/// Where the events table is and how to reach it.
+#[derive(Debug, Clone)]
+pub struct WarehouseSettings {
+    pub project: String,
+    pub dataset: String,
+    pub table: String,
+    /// A BigQuery API base URL, e.g. an emulator's `http://127.0.0.1:9050/bigquery/v2`; it is
+    /// reached without credentials.
+    pub endpoint: Option<String>,
+    /// A service account key file; otherwise Application Default Credentials.
+    pub credentials_file: Option<String>,
+    pub location: String,
+    pub retry: RetryPolicy,
+}
+
+/// How often and how patiently a request is retried.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 6,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// "Full jitter" backoff: a random wait up to `base * 2^attempt`, capped.
+    fn delay(&self, attempt: u32) -> Duration {
+        let ceiling = self.base.saturating_mul(1 << attempt.min(16)).min(self.cap);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .subsec_nanos();
+        ceiling.mul_f64(f64::from(nanos % 1000) / 1000.0)
+    }
+}
+
+/// A row BigQuery refused for good, by index into the rows given, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub index: usize,
+    pub reason: String,
+}
+
+pub struct Warehouse {
+    client: gcp_bigquery_client::Client,
+    settings: WarehouseSettings,
+}
+
+/// Credentials for an emulator, which checks none.
+#[derive(Clone)]
+struct NoCredentials;
+
+#[async_trait::async_trait]
+impl Authenticator for NoCredentials {
+    async fn access_token(&self) -> Result<String, BQError> {
+        Ok("emulator".to_string())
+    }
+}
+
+impl Warehouse {
+    pub async fn connect(settings: WarehouseSettings) -> Result<Self, SinkError> {
+        let mut builder = ClientBuilder::new();
+        let client = match (&settings.endpoint, &settings.credentials_file) {
+            (Some(endpoint), _) => {
+                builder.with_v2_base_url(endpoint.trim_end_matches('/').to_string());
+                builder
+                    .build_from_authenticator(Arc::new(NoCredentials))
+                    .await
+            }
+            (None, Some(file)) => builder.build_from_service_account_key_file(file).await,
+            (None, None) => builder.build_from_application_default_credentials().await,
+        }
+        .map_err(|e| SinkError::Warehouse(format!("BigQuery client: {e}")))?;
+        Ok(Warehouse { client, settings })
+    }
+
+    /// Inserts the events; returns the rows BigQuery rejected for good. Fails (so the batch is
+    /// retried) when BigQuery stays unavailable through every retry.
+    pub async fn insert(&self, events: &[EnrichedEvent]) -> Result<Vec<Rejected>, SinkError> {
+        let mut rejected = Vec::new();
+        for (chunk_index, chunk) in events.chunks(ROWS_PER_REQUEST).enumerate() {
+            let offset = chunk_index * ROWS_PER_REQUEST;
+            let response = self
+                .with_retries("insertAll", || async {
+                    let mut request = TableDataInsertAllRequest::new();
+                    // Valid rows go in even when others are invalid; the invalid ones are reported.
+                    request.skip_invalid_rows();
+                    for event in chunk {
+                        request.add_row(Some(event.event_id.clone()), event)?;
+                    }
+                    let s = &self.settings;
+                    self.client
+                        .tabledata()
+                        .insert_all(&s.project, &s.dataset, &s.table, request)
+                        .await
+                })
+                .await?;
+            for error in response.insert_errors.unwrap_or_default() {
+                let reasons: Vec<String> = error
+                    .errors
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| {
+                        format!(
+                            "{}: {}",
+                            e.reason.unwrap_or_default(),
+                            e.message.unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                let index = error
+                    .index
+                    .and_then(|i| usize::try_from(i).ok())
+                    .unwrap_or(0);
+                rejected.push(Rejected {
+                    index: offset + index,
+                    reason: format!("BigQuery rejected the row: {}", reasons.join("; ")),
+                });
+            }
+        }
+        Ok(rejected)
+    }
+
+    /// Creates the dataset, the partitioned and clustered events table, and the de-duplicating
+    /// view, where they do not exist yet.
+    pub async fn set_up(&self) -> Result<(), SinkError> {
+        let s = &self.settings;
+        let exists = |result: Result<_, BQError>| match result {
+            Ok(_) => Ok(()),
+            Err(BQError::ResponseError { error }) if error.error.code == 409 => Ok(()),
+            Err(e) => Err(e),
+        };
+        exists(
+            self.client
+                .dataset()
+                .create(Dataset::new(&s.project, &s.dataset).location(&s.location))
+                .await
+                .map(|_| ()),
+        )
+        .map_err(|e| SinkError::Warehouse(format!("create dataset {}: {e}", s.dataset)))?;
+        let table = Table::new(&s.project, &s.dataset, &s.table, table_schema())
+            .time_partitioning(TimePartitioning::per_day().field("timestamp"))
+            .clustering(Clustering {
+                fields: Some(vec!["host".into(), "session_id".into()]),
+            });
+        exists(self.client.table().create(table).await.map(|_| ()))
+            .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
+        self.query(&dedup_view_ddl(&s.project, &s.dataset, &s.table))
+            .await?;
+        Ok(())
+    }
+
+    /// Runs one SQL statement (standard SQL) and returns its rows as JSON objects.
+    pub async fn query(&self, sql: &str) -> Result<Vec<serde_json::Value>, SinkError> {
+        let response = self
+            .with_retries("query", || async {
+                let mut request = QueryRequest::new(sql);
+                request.timeout_ms = Some(60_000);
+                self.client
+                    .job()
+                    .query(&self.settings.project, request)
+                    .await
+            })
+            .await?;
+        let names: Vec<String> = response
+            .schema
+            .as_ref()
+            .and_then(|s| s.fields.as_ref())
+            .map(|f| f.iter().map(|f| f.name.clone()).collect())
+            .unwrap_or_default();
+        let rows = response.rows.unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let cells = row.columns.unwrap_or_default();
+                let object = names.iter().zip(cells).map(|(name, cell)| {
+                    (name.clone(), cell.value.unwrap_or(serde_json::Value::Null))
+                });
+                serde_json::Value::Object(object.collect())
+            })
+            .collect())
+    }
+
+    async fn with_retries<T, F, Fut>(&self, what: &str, mut call: F) -> Result<T, SinkError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, BQError>>,
+    {
+        let policy = self.settings.retry;
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Ok(value) => return Ok(value),
+                Err(error) if is_transient(&error) && attempt + 1 < policy.attempts => {
+                    let delay = policy.delay(attempt);
+                    tracing::warn!(%error, attempt, ?delay, "BigQuery {what} failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Err(error) => {
+                    return Err(SinkError::Warehouse(format!("BigQuery {what}: {error}")))
+                }
+            }
+        }
+    }
+}
+
+/// Throttling, server errors and network trouble are worth retrying; a bad request is not.
+fn is_transient(error: &BQError) -> bool {
+    match error {
+        BQError::ResponseError { error } => {
+            let code = error.error.code;
+            matches!(code, 429 | 500 | 502 | 503 | 504)
+                || (code == 403
+                    && error.error.errors.iter().any(|e| {
+                        matches!(
+                            e.get("reason").map(String::as_str),
+                            Some("rateLimitExceeded" | "backendError")
+                        )
+                    }))
+        }
+        BQError::RequestError(e) => {
+            e.is_timeout()
+                || e.is_connect()
+                || e.is_decode()
+                || e.status().is_some_and(|s| s.is_server_error())
+        }
+        _ => false,
+    }
+}
+
+/// The view that de-duplicates exactly on `event_id` (insertId is best effort).
+pub fn dedup_view_ddl(project: &str, dataset: &str, table: &str) -> String {
+    format!(
+        "CREATE OR REPLACE VIEW `{project}.{dataset}.{table}_dedup` AS \
+         SELECT * EXCEPT(row_number) FROM (\
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY processed_at) AS row_number \
+         FROM `{project}.{dataset}.{table}`) WHERE row_number = 1"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            attempts: 10,
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        };
+        for attempt in 0..10 {
+            let ceiling = Duration::from_millis(100 * (1 << attempt)).min(Duration::from_secs(1));
+            assert!(policy.delay(attempt) <= ceiling);
+        }
+    }
+
+    #[test]
+    fn the_dedup_view_keeps_one_row_per_event() {
+        let ddl = dedup_view_ddl("p", "d", "events");
+        assert!(
+            ddl.contains("VIEW `p.d.events_dedup`")
+                && ddl.contains("PARTITION BY event_id")
+                && ddl.contains("row_number = 1")
+        );
+    }
+}
