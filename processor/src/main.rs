@@ -35,9 +35,8 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
         None if in_lambda => Command::Lambda,
         None => return Err("no command given; see --help".into()),
     };
-    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .load()
-        .await;
+    // Only the commands that talk to AWS load its configuration (region, credentials, endpoints).
+    let aws = || aws_config::defaults(aws_config::BehaviorVersion::latest()).load();
     match command {
         Command::Enrich => {
             let pipeline = Pipeline::new(cli.enrichment.enricher()?, Default::default());
@@ -55,7 +54,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             Ok(())
         }
         Command::Setup => {
-            let sinks = cli.sinks.sinks(&aws).await?;
+            let sinks = cli.sinks.sinks(&aws().await).await?;
             if let Some(archive) = &sinks.archive {
                 archive.create_bucket().await.map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: bucket ready");
@@ -67,6 +66,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             Ok(())
         }
         Command::Consume(args) => {
+            let aws = aws().await;
             let pipeline = Pipeline::new(cli.enrichment.enricher()?, cli.sinks.sinks(&aws).await?);
             let kinesis = aws_sdk_kinesis::Client::new(&aws);
             let (stop, shutdown) = tokio::sync::watch::channel(false);
@@ -86,7 +86,10 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             Ok(())
         }
         Command::Lambda => {
-            let pipeline = Pipeline::new(cli.enrichment.enricher()?, cli.sinks.sinks(&aws).await?);
+            let pipeline = Pipeline::new(
+                cli.enrichment.enricher()?,
+                cli.sinks.sinks(&aws().await).await?,
+            );
             let pipeline = &pipeline;
             lambda_runtime::run(lambda_runtime::service_fn(
                 move |event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {

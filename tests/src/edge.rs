@@ -1,6 +1,6 @@
 //! The edge's real wasm under Viceroy, configured per test through a generated fastly.toml.
 
-use crate::process::{free_port, wait_for_port, Service};
+use crate::process::{free_port, Service};
 use crate::tools::{edge_wasm, fastly_cli, fastly_config_home, viceroy};
 use footfall_event::RawEvent;
 use std::process::Command;
@@ -67,8 +67,7 @@ impl Edge {
             }
         };
         let mut service = Service::spawn(&format!("{runner:?}"), &mut command);
-        wait_for_port(port, Duration::from_secs(60), "the edge");
-        service.assert_running();
+        service.wait_for_port(port, Duration::from_secs(60));
         Edge {
             port,
             service,

@@ -1,6 +1,6 @@
 //! kinesalite, the Kinesis stand-in, read back with the official AWS SDK.
 
-use crate::process::{free_port, wait_for_port, Service};
+use crate::process::{free_port, Service};
 use crate::tools::kinesalite_dir;
 use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
 use aws_sdk_kinesis::Client;
@@ -33,14 +33,14 @@ impl Kinesalite {
         let port = free_port();
         let script = "require(process.argv[1])({createStreamMs: 20, deleteStreamMs: 20, updateStreamMs: 20})\
                       .listen(+process.argv[2], '127.0.0.1')";
-        let service = Service::spawn(
+        let mut service = Service::spawn(
             "kinesalite",
             Command::new("node")
                 .args(["-e", script])
                 .arg(kinesalite_dir())
                 .arg(port.to_string()),
         );
-        wait_for_port(port, Duration::from_secs(20), "kinesalite");
+        service.wait_for_port(port, Duration::from_secs(20));
         Kinesalite {
             port,
             client: client(port),
@@ -79,6 +79,22 @@ impl Kinesalite {
                     "stream {name} did not become active"
                 );
                 tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    }
+
+    /// Puts records one by one, in order, spread over shards by their index.
+    pub fn put_records(&self, stream: &str, records: &[Vec<u8>]) {
+        runtime().block_on(async {
+            for (i, data) in records.iter().enumerate() {
+                self.client
+                    .put_record()
+                    .stream_name(stream)
+                    .partition_key(format!("key-{i}"))
+                    .data(aws_sdk_kinesis::primitives::Blob::new(data.clone()))
+                    .send()
+                    .await
+                    .expect("PutRecord");
             }
         })
     }

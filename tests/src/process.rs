@@ -20,18 +20,6 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Waits until something accepts connections on `port`.
-pub fn wait_for_port(port: u16, within: Duration, what: &str) {
-    let deadline = Instant::now() + within;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not listen on 127.0.0.1:{port} within {within:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// A running child process whose output lines are collected; killed when dropped.
 pub struct Service {
     name: String,
@@ -79,6 +67,21 @@ impl Service {
             .unwrap_or(0);
         // The kernel's USER_HZ is 100 on every Linux this runs on.
         std::time::Duration::from_millis(ticks * 10)
+    }
+
+    /// Waits until the service listens on `port`, failing early (with its output) if it exits.
+    pub fn wait_for_port(&mut self, port: u16, within: Duration) {
+        let deadline = Instant::now() + within;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            self.assert_running();
+            assert!(
+                Instant::now() < deadline,
+                "{} did not listen on 127.0.0.1:{port} within {within:?}:\n{}",
+                self.name,
+                self.lines().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Fails the test with the process's output if it has exited.

@@ -53,6 +53,24 @@ pub fn kinesalite_dir() -> PathBuf {
     tool("KINESALITE_DIR", &format!("{NPM}/kinesalite"), "kinesalite")
 }
 
+/// moto's S3 server, from the venv `scripts/setup` makes.
+pub fn moto_server() -> PathBuf {
+    tool(
+        "MOTO_SERVER",
+        "venv-moto-5.2.5-bqemulator-1.4.0/bin/moto_server",
+        "moto_server",
+    )
+}
+
+/// The Python that has bqemulator installed.
+pub fn bqemulator_python() -> PathBuf {
+    tool(
+        "BQEMULATOR_PYTHON",
+        "venv-moto-5.2.5-bqemulator-1.4.0/bin/python",
+        "bqemulator's Python",
+    )
+}
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -4,11 +4,11 @@
 use footfall_event::RawEvent;
 use footfall_tests::client::{get, request, Page};
 use footfall_tests::edge::{Edge, Runner, STREAM};
+use footfall_tests::fault_proxy::{Fault, FaultProxy};
 use footfall_tests::kinesalite::Kinesalite;
 use footfall_tests::order::tick;
 use footfall_tests::origin::{big_body, page_body, Origin};
 use footfall_tests::process::free_port;
-use footfall_tests::slow_proxy::SlowProxy;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -415,7 +415,7 @@ fn kinesis_down_still_serves_the_page_and_the_event_goes_to_the_fallback_log() {
 #[test]
 fn slow_kinesis_never_delays_the_page_and_the_event_is_kept() {
     let s = shared();
-    let slow = SlowProxy::start(s.kinesalite.port, Duration::from_secs(2));
+    let slow = FaultProxy::start(s.kinesalite.port, Fault::Delay(Duration::from_secs(2)));
     let edge = Edge::start(s.origin.port, slow.port, &[("kinesis_timeout_ms", "1000")]);
     let ua = "footfall-e2e/kinesis-slow";
     let sent = tick();

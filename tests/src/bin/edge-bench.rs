@@ -9,9 +9,9 @@
 
 use footfall_tests::client::get;
 use footfall_tests::edge::{Edge, STREAM};
+use footfall_tests::fault_proxy::{Fault, FaultProxy};
 use footfall_tests::kinesalite::Kinesalite;
 use footfall_tests::origin::Origin;
-use footfall_tests::slow_proxy::SlowProxy;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 3;
@@ -88,7 +88,7 @@ fn main() {
     let kinesalite = Kinesalite::start();
     kinesalite.create_stream(STREAM, 4);
     let origin = Origin::start();
-    let slow = SlowProxy::start(kinesalite.port, Duration::from_secs(2));
+    let slow = FaultProxy::start(kinesalite.port, Fault::Delay(Duration::from_secs(2)));
     println!(
         "Edge under Viceroy: {rate} requests/s open-loop from {CONCURRENCY} clients, \
          {ROUNDS} alternating rounds of {seconds} s per side\n"
