@@ -112,10 +112,7 @@ fn partition_of(timestamp: &str) -> String {
     format!("dt={date}/hour={hour}")
 }
 
-fn partitions<'a, T>(
-    items: &'a [T],
-    timestamp: impl Fn(&T) -> &str,
-) -> BTreeMap<String, Vec<&'a T>> {
+fn partitions<T>(items: &[T], timestamp: impl Fn(&T) -> &str) -> BTreeMap<String, Vec<&T>> {
     let mut groups: BTreeMap<String, Vec<&T>> = BTreeMap::new();
     for item in items {
         groups
