@@ -20,9 +20,10 @@ fn input(name: &str) -> PathBuf {
 
 fn enricher(cache: usize, geoip: &PathBuf) -> Enricher {
     Enricher::new(
-        UserAgentParser::new(BUNDLED_REGEXES, cache).unwrap(),
+        UserAgentParser::new(BUNDLED_REGEXES).unwrap(),
         Crawlers::new(BUNDLED_CRAWLERS).unwrap(),
         Some(GeoDatabase::open(geoip).unwrap()),
+        cache,
     )
 }
 

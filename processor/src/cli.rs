@@ -191,9 +191,10 @@ impl EnrichmentArgs {
             None => None,
         };
         Ok(Enricher::new(
-            UserAgentParser::new(regexes, self.ua_cache_size).map_err(|e| e.to_string())?,
+            UserAgentParser::new(regexes).map_err(|e| e.to_string())?,
             Crawlers::new(crawlers).map_err(|e| e.to_string())?,
             geo,
+            self.ua_cache_size,
         ))
     }
 }

@@ -36,7 +36,7 @@ pub struct Hit {
 /// Why a record is not an event; the record goes to the dead letters with this reason.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("not JSON: {0}")]
+    #[error("not a JSON object: {0}")]
     NotJson(serde_json::Error),
     #[error("not a footfall.raw.v1 event: {0}")]
     InvalidRaw(serde_json::Error),
@@ -67,20 +67,26 @@ struct CollectorEvent {
     ua: Option<String>,
 }
 
+/// Just the `schema` field, to pick the format before decoding the record for real (cheaper
+/// than building a `serde_json::Value` of the whole record).
+#[derive(Deserialize)]
+struct Schema<'a> {
+    #[serde(borrow, default)]
+    schema: Option<std::borrow::Cow<'a, str>>,
+}
+
 /// Decodes one record.
 pub fn decode(bytes: &[u8]) -> Result<Hit, DecodeError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(DecodeError::NotJson)?;
-    match value.get("schema") {
-        Some(serde_json::Value::String(s)) if s == RAW_SCHEMA_V1 => {
-            let raw: RawEvent = serde_json::from_value(value).map_err(DecodeError::InvalidRaw)?;
-            from_raw(raw)
+    let probe: Schema<'_> = serde_json::from_slice(bytes).map_err(DecodeError::NotJson)?;
+    match probe.schema.as_deref() {
+        Some(RAW_SCHEMA_V1) => {
+            from_raw(serde_json::from_slice(bytes).map_err(DecodeError::InvalidRaw)?)
         }
         Some(other) => Err(DecodeError::UnknownSchema(other.to_string())),
-        None => {
-            let event: CollectorEvent =
-                serde_json::from_value(value).map_err(DecodeError::InvalidCollector)?;
-            from_collector(event, bytes)
-        }
+        None => from_collector(
+            serde_json::from_slice(bytes).map_err(DecodeError::InvalidCollector)?,
+            bytes,
+        ),
     }
 }
 
@@ -244,7 +250,7 @@ pub(crate) mod tests {
     #[test]
     fn bad_records_say_why() {
         let reason = |bytes: &[u8]| decode(bytes).unwrap_err().to_string();
-        assert!(reason(b"\xff\xfe").starts_with("not JSON"));
+        assert!(reason(b"\xff\xfe").starts_with("not a JSON object"));
         assert!(reason(b"{\"schema\": \"footfall.raw.v9\"}").starts_with("unknown schema"));
         assert!(
             reason(b"{\"schema\": \"footfall.raw.v1\", \"event_id\": 1}")

@@ -108,9 +108,10 @@ fn value(env: &[(String, String)], key: &str) -> String {
 /// and BigQuery reached through the given endpoints.
 fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
     let enricher = Enricher::new(
-        UserAgentParser::new(BUNDLED_REGEXES, 100).unwrap(),
+        UserAgentParser::new(BUNDLED_REGEXES).unwrap(),
         Crawlers::new(BUNDLED_CRAWLERS).unwrap(),
         Some(GeoDatabase::open(&geoip_db()).unwrap()),
+        100,
     );
     runtime().block_on(async {
         let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -307,7 +308,7 @@ fn a_kinesis_batch_lands_in_s3_and_bigquery_and_a_bad_record_in_the_dead_letters
     assert!(letters[0]["reason"]
         .as_str()
         .unwrap()
-        .starts_with("not JSON"));
+        .starts_with("not a JSON object"));
     let raw = base64::engine::general_purpose::STANDARD
         .decode(letters[0]["record_base64"].as_str().unwrap())
         .unwrap();

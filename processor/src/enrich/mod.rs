@@ -7,9 +7,12 @@ pub mod geo;
 pub mod user_agent;
 
 use crate::decode::{format_timestamp, Hit};
-use bots::Crawlers;
+use bots::{Bot, Crawlers};
 use footfall_event::{EnrichedEvent, ENRICHED_SCHEMA_V1};
 use geo::{GeoDatabase, Location};
+use lru::LruCache;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
 use user_agent::{Parsed, UserAgentParser};
 
 /// Everything enrichment needs, built once per process (the Lambda's cold start).
@@ -17,22 +20,57 @@ pub struct Enricher {
     user_agents: UserAgentParser,
     crawlers: Crawlers,
     geo: Option<GeoDatabase>,
+    /// What each recently seen user agent says. Real traffic repeats a few hundred user agents,
+    /// and parsing plus crawler matching is most of the work per event.
+    agents: Option<LruCache<String, Arc<Agent>>>,
+}
+
+/// What one user agent string says.
+#[derive(Debug, Default)]
+struct Agent {
+    parsed: Parsed,
+    bot: Option<Bot>,
 }
 
 impl Enricher {
-    pub fn new(user_agents: UserAgentParser, crawlers: Crawlers, geo: Option<GeoDatabase>) -> Self {
+    /// `cache_size` user agents are cached (0: none).
+    pub fn new(
+        user_agents: UserAgentParser,
+        crawlers: Crawlers,
+        geo: Option<GeoDatabase>,
+        cache_size: usize,
+    ) -> Self {
+        let agents = NonZeroUsize::new(cache_size).map(LruCache::new);
         Enricher {
             user_agents,
             crawlers,
             geo,
+            agents,
         }
+    }
+
+    fn agent(&mut self, ua: &str) -> Arc<Agent> {
+        if let Some(hit) = self.agents.as_mut().and_then(|cache| cache.get(ua)) {
+            return hit.clone();
+        }
+        let agent = Arc::new(Agent {
+            parsed: self.user_agents.parse(ua),
+            bot: self.crawlers.recognise(ua),
+        });
+        if let Some(cache) = self.agents.as_mut() {
+            cache.put(ua.to_string(), agent.clone());
+        }
+        agent
     }
 
     /// Enriches one hit. `processed_at` is the batch's processing time (RFC 3339).
     pub fn enrich(&mut self, hit: Hit, processed_at: &str) -> EnrichedEvent {
-        let parsed = hit.ua.as_deref().map(|ua| self.user_agents.parse(ua));
-        let parsed: &Parsed = parsed.as_deref().unwrap_or(&NO_USER_AGENT);
-        let bot = hit.ua.as_deref().and_then(|ua| self.crawlers.recognise(ua));
+        let agent = hit
+            .ua
+            .as_deref()
+            .map(|ua| self.agent(ua))
+            .unwrap_or_default();
+        let (parsed, bot) = (&agent.parsed, &agent.bot);
         let is_bot = bot.is_some() || parsed.is_spider();
         let location = self.locate(&hit);
         let attribution = campaign::attribute(&hit.query, hit.referrer.as_deref(), &hit.host);
@@ -124,16 +162,6 @@ impl Enricher {
     }
 }
 
-static NO_USER_AGENT: Parsed = Parsed {
-    browser_family: None,
-    browser_version: None,
-    os_family: None,
-    os_version: None,
-    device_family: None,
-    device_brand: None,
-    device_model: None,
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,9 +174,10 @@ mod tests {
             GeoDatabase::open(&geoip_test_data().join("test-data/GeoIP2-City-Test.mmdb")).unwrap()
         });
         Enricher::new(
-            UserAgentParser::new(user_agent::BUNDLED_REGEXES, 100).unwrap(),
+            UserAgentParser::new(user_agent::BUNDLED_REGEXES).unwrap(),
             Crawlers::new(bots::BUNDLED_CRAWLERS).unwrap(),
             db,
+            100,
         )
     }
 
@@ -267,6 +296,38 @@ mod tests {
             ),
             (Some("DE"), Some("SN"), Some("Dresden"))
         );
+    }
+
+    #[test]
+    fn cached_and_uncached_enrichment_agree() {
+        let db = || {
+            Some(
+                GeoDatabase::open(&geoip_test_data().join("test-data/GeoIP2-City-Test.mmdb"))
+                    .unwrap(),
+            )
+        };
+        let build = |cache| {
+            Enricher::new(
+                UserAgentParser::new(user_agent::BUNDLED_REGEXES).unwrap(),
+                Crawlers::new(bots::BUNDLED_CRAWLERS).unwrap(),
+                db(),
+                cache,
+            )
+        };
+        let (mut cached, mut uncached) = (build(1), build(0));
+        for ua in [
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            "curl/8.0",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        ] {
+            let record = ARTICLE_EVENT.replace("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36", ua);
+            let hit = decode(record.as_bytes()).unwrap();
+            assert_eq!(
+                cached.enrich(hit.clone(), ""),
+                uncached.enrich(hit, ""),
+                "{ua}"
+            );
+        }
     }
 
     #[test]

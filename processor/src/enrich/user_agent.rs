@@ -1,11 +1,5 @@
 //! User agent → browser, OS and device, with uap-core's rules through `ua-parser` (uap-rust).
-//!
-//! Parsing is the processor's most expensive step, and real traffic repeats a few hundred user
-//! agents, so owned results are kept in an LRU cache keyed by the user agent string.
-
-use lru::LruCache;
-use std::num::NonZeroUsize;
-use std::sync::Arc;
+//! Results are owned so the enricher can cache them (see [`crate::enrich::Enricher`]).
 
 /// uap-core's rules, embedded at build time (see `processor/data/README.md`).
 pub const BUNDLED_REGEXES: &str = include_str!("../../data/uap-core-regexes.yaml");
@@ -29,10 +23,9 @@ impl Parsed {
     }
 }
 
-/// A user agent parser with a cache of recent results.
+/// A compiled uap-core rule set.
 pub struct UserAgentParser {
     extractor: ua_parser::Extractor<'static>,
-    cache: Option<LruCache<String, Arc<Parsed>>>,
 }
 
 /// Rules that cannot be read or compiled.
@@ -41,32 +34,17 @@ pub struct UserAgentParser {
 pub struct RulesError(String);
 
 impl UserAgentParser {
-    /// Builds the parser from uap-core `regexes.yaml` text (see [`crate::data::text`]);
-    /// `cache_size` 0 disables the cache.
-    pub fn new(regexes_yaml: &'static str, cache_size: usize) -> Result<Self, RulesError> {
+    /// Builds the parser from uap-core `regexes.yaml` text (see [`crate::data::text`]).
+    pub fn new(regexes_yaml: &'static str) -> Result<Self, RulesError> {
         let regexes: ua_parser::Regexes<'static> =
             serde_yaml::from_str(regexes_yaml).map_err(|e| RulesError(e.to_string()))?;
         let extractor =
             ua_parser::Extractor::try_from(regexes).map_err(|e| RulesError(e.to_string()))?;
-        Ok(UserAgentParser {
-            extractor,
-            cache: NonZeroUsize::new(cache_size).map(LruCache::new),
-        })
+        Ok(UserAgentParser { extractor })
     }
 
-    /// Parses a user agent, from the cache when it was seen recently.
-    pub fn parse(&mut self, ua: &str) -> Arc<Parsed> {
-        if let Some(hit) = self.cache.as_mut().and_then(|c| c.get(ua)) {
-            return hit.clone();
-        }
-        let parsed = Arc::new(self.parse_uncached(ua));
-        if let Some(cache) = self.cache.as_mut() {
-            cache.put(ua.to_string(), parsed.clone());
-        }
-        parsed
-    }
-
-    fn parse_uncached(&self, ua: &str) -> Parsed {
+    /// Parses a user agent; a string no rule matches is `Other` in every family.
+    pub fn parse(&self, ua: &str) -> Parsed {
         let (browser, os, device) = self.extractor.extract(ua);
         let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         let browser_family = browser
@@ -125,12 +103,12 @@ mod tests {
     }
 
     fn parser() -> UserAgentParser {
-        UserAgentParser::new(BUNDLED_REGEXES, 0).unwrap()
+        UserAgentParser::new(BUNDLED_REGEXES).unwrap()
     }
 
     /// Share of a suite's cases where `check` holds, printed for the record (cargo test -- --nocapture).
     fn accuracy(name: &str, check: impl Fn(&Parsed, &Case) -> bool) -> f64 {
-        let mut parser = parser();
+        let parser = parser();
         let cases = suite(name);
         let right = cases
             .iter()
@@ -191,19 +169,8 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_returns_the_same_result() {
-        let mut cached = UserAgentParser::new(BUNDLED_REGEXES, 10).unwrap();
-        let ua = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
-        let first = cached.parse(ua);
-        let second = cached.parse(ua);
-        assert!(Arc::ptr_eq(&first, &second));
-        assert!(first.is_spider());
-        assert_eq!(*first, parser().parse(ua).as_ref().clone());
-    }
-
-    #[test]
     fn broken_rules_are_an_error() {
-        assert!(UserAgentParser::new("user_agent_parsers: [{regex: '('}]", 0).is_err());
-        assert!(UserAgentParser::new(": : :", 0).is_err());
+        assert!(UserAgentParser::new("user_agent_parsers: [{regex: '('}]").is_err());
+        assert!(UserAgentParser::new(": : :").is_err());
     }
 }
