@@ -43,7 +43,8 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             let summary = stdin::enrich(
                 &pipeline,
                 std::io::stdin().lock(),
-                std::io::stdout().lock(),
+                // Block-buffered: stdout's own line buffering would cost a write per event.
+                std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
                 std::io::stderr(),
             )
             .map_err(|e| format!("enrich: {e}"))?;
