@@ -33,25 +33,32 @@ impl Archive {
         id: &BatchId,
         events: &[EnrichedEvent],
     ) -> Result<Vec<String>, SinkError> {
-        let mut keys = Vec::new();
-        for (partition, events) in partitions(events, |e| &e.timestamp) {
-            let key = object_key(&self.prefix, "events", &partition, id);
-            self.put(&key, &gzip_ndjson(&events)?).await?;
-            keys.push(key);
-        }
-        Ok(keys)
+        self.put_partitioned("events", id, events, |e| &e.timestamp)
+            .await
     }
 
-    /// Writes dead letters, partitioned by when they failed.
+    /// Writes dead letters, partitioned by when they failed; returns the keys.
     pub async fn put_dead_letters(
         &self,
         id: &BatchId,
         letters: &[DeadLetter],
     ) -> Result<Vec<String>, SinkError> {
+        self.put_partitioned("errors", id, letters, |d| &d.failed_at)
+            .await
+    }
+
+    /// One gzip NDJSON object per date and hour of `timestamp`, under `{prefix}{kind}/`.
+    async fn put_partitioned<T: Serialize>(
+        &self,
+        kind: &str,
+        id: &BatchId,
+        items: &[T],
+        timestamp: impl Fn(&T) -> &str,
+    ) -> Result<Vec<String>, SinkError> {
         let mut keys = Vec::new();
-        for (partition, letters) in partitions(letters, |d| &d.failed_at) {
-            let key = object_key(&self.prefix, "errors", &partition, id);
-            self.put(&key, &gzip_ndjson(&letters)?).await?;
+        for (partition, group) in partitions(items, timestamp) {
+            let key = object_key(&self.prefix, kind, &partition, id);
+            self.put(&key, &gzip_ndjson(&group)?).await?;
             keys.push(key);
         }
         Ok(keys)
