@@ -7,7 +7,7 @@ use footfall_processor::enrich::bots::{Crawlers, BUNDLED_CRAWLERS};
 use footfall_processor::enrich::geo::GeoDatabase;
 use footfall_processor::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use footfall_processor::enrich::Enricher;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 const EVENTS: usize = 10_000;
@@ -18,7 +18,7 @@ fn input(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} is not set: run scripts/bench-processor"))
 }
 
-fn enricher(cache: usize, geoip: &PathBuf) -> Enricher {
+fn enricher(cache: usize, geoip: &Path) -> Enricher {
     Enricher::new(
         UserAgentParser::new(BUNDLED_REGEXES).unwrap(),
         Crawlers::new(BUNDLED_CRAWLERS).unwrap(),

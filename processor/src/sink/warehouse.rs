@@ -142,7 +142,12 @@ impl Warehouse {
                 let index = error
                     .index
                     .and_then(|i| usize::try_from(i).ok())
-                    .unwrap_or(0);
+                    .filter(|i| *i < chunk.len());
+                let Some(index) = index else {
+                    // Not attributable to a row: never dead-letter the wrong one.
+                    tracing::warn!(reasons = ?reasons, "BigQuery reported an insert error without a valid row index");
+                    continue;
+                };
                 rejected.push(Rejected {
                     index: offset + index,
                     reason: format!("BigQuery rejected the row: {}", reasons.join("; ")),
