@@ -503,3 +503,205 @@ fn consume_resumes_from_its_checkpoint_after_a_restart() {
     assert_eq!(s.moto.all_lines(&bucket, "events/").len(), 59);
     assert_eq!(s.moto.all_lines(&bucket, "errors/").len(), 1);
 }
+
+/// A page view as the edge reports it, for scripting visits with known outcomes.
+fn page_view(
+    id: &str,
+    ids: Option<(&str, &str)>,
+    time: &str,
+    path_and_query: &str,
+    referrer: Option<&str>,
+    ua: &str,
+    purpose: Option<&str>,
+) -> Vec<u8> {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    serde_json::to_vec(&RawEvent {
+        schema: RAW_SCHEMA_V1.into(),
+        event_id: id.into(),
+        visitor_id: ids.map(|(visitor, _)| visitor.into()),
+        session_id: ids.map(|(_, session)| session.into()),
+        new_visitor: false,
+        new_session: false,
+        timestamp: format!("2026-11-30T{time}:00.000Z"),
+        ip: Some("81.2.69.142".into()),
+        method: "GET".into(),
+        url: format!("https://www.example.com{path_and_query}"),
+        host: "www.example.com".into(),
+        path: path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        query: query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(param, value)| QueryParam {
+                param: param.into(),
+                value: value.into(),
+            })
+            .collect(),
+        referrer: referrer.map(String::from),
+        language: Some("en".into()),
+        ua: Some(ua.into()),
+        status: 200,
+        cache: None,
+        pop: None,
+        purpose: purpose.map(String::from),
+        gpc: ids.is_none(),
+        dnt: false,
+        edge_geo: None,
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_views_give_the_numbers_a_known_script_of_visits_implies() {
+    let s = stand_ins();
+    let env = set_up("views");
+    let pipeline = pipeline(&env, &s.moto.endpoint(), &s.bigquery.endpoint());
+    let (a, b) = (
+        Some(("visitor-a", "session-1")),
+        Some(("visitor-b", "session-2")),
+    );
+    let bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    let script = [
+        // Visitor A: lands from a LinkedIn campaign, reads two more pages; the browser also
+        // prefetched a page nobody looked at.
+        page_view(
+            "v1",
+            a,
+            "10:00",
+            "/?utm_source=linkedin&utm_medium=social&utm_campaign=buffer",
+            None,
+            ARTICLE_UA,
+            None,
+        ),
+        page_view(
+            "v2",
+            a,
+            "10:05",
+            "/blog",
+            Some("https://www.example.com/"),
+            ARTICLE_UA,
+            None,
+        ),
+        page_view(
+            "v3",
+            a,
+            "10:06",
+            "/career",
+            Some("https://www.example.com/blog"),
+            ARTICLE_UA,
+            Some("prefetch"),
+        ),
+        page_view(
+            "v4",
+            a,
+            "10:09",
+            "/career/jobs/data-engineer",
+            Some("https://www.example.com/blog"),
+            ARTICLE_UA,
+            None,
+        ),
+        // Visitor B: one page from a Google search, then gone (a bounce).
+        page_view(
+            "v5",
+            b,
+            "11:00",
+            "/blog",
+            Some("https://www.google.com/"),
+            ARTICLE_UA,
+            None,
+        ),
+        // A visitor with Global Privacy Control: counted, but in no session.
+        page_view("v6", None, "12:00", "/", None, ARTICLE_UA, None),
+        // A search crawler.
+        page_view("v7", None, "13:00", "/", None, bot, None),
+    ];
+    let records: Vec<(String, Vec<u8>)> = script
+        .into_iter()
+        .enumerate()
+        .map(|(i, data)| ((300 + i).to_string(), data))
+        .collect();
+    let records: Vec<(&str, Vec<u8>)> = records
+        .iter()
+        .map(|(seq, data)| (seq.as_str(), data.clone()))
+        .collect();
+    // Delivered twice, as a Lambda retry would: the views must not count anything twice.
+    let invocation = kinesis_invocation(&records);
+    assert_eq!(
+        failures(&invoke(&pipeline, invocation.clone())),
+        Vec::<String>::new()
+    );
+    invoke(&pipeline, invocation);
+
+    assert_eq!(s.bigquery.count("views.pageviews"), 5);
+    let sessions = s.bigquery.query(&format!(
+        "SELECT session_id, visitor_id, pageviews, is_bounce, landing_page, exit_page, source, medium, campaign \
+         FROM `{PROJECT}.views.sessions` ORDER BY session_id"
+    ));
+    assert_eq!(sessions.len(), 2);
+    let (one, two) = (&sessions[0], &sessions[1]);
+    assert_eq!(
+        (one["session_id"].as_str(), one["visitor_id"].as_str()),
+        (Some("session-1"), Some("visitor-a"))
+    );
+    assert_eq!(
+        (one["pageviews"].as_str(), one["is_bounce"].as_str()),
+        (Some("3"), Some("false"))
+    );
+    assert_eq!(
+        one["landing_page"],
+        "https://www.example.com/?utm_source=linkedin&utm_medium=social&utm_campaign=buffer"
+    );
+    assert_eq!(
+        one["exit_page"],
+        "https://www.example.com/career/jobs/data-engineer"
+    );
+    assert_eq!(
+        (
+            one["source"].as_str(),
+            one["medium"].as_str(),
+            one["campaign"].as_str()
+        ),
+        (Some("linkedin"), Some("social"), Some("buffer"))
+    );
+    assert_eq!(
+        (two["pageviews"].as_str(), two["is_bounce"].as_str()),
+        (Some("1"), Some("true"))
+    );
+    assert_eq!(
+        (
+            two["source"].as_str(),
+            two["medium"].as_str(),
+            two["campaign"].as_str()
+        ),
+        (Some("www.google.com"), Some("search"), Some("(none)"))
+    );
+
+    let kpis = s.bigquery.query(&format!(
+        "SELECT CAST(day AS STRING) AS day, host, visitors, sessions, pageviews, bounce_rate, bot_share FROM `{PROJECT}.views.daily_kpis`"
+    ));
+    assert_eq!(kpis.len(), 1);
+    let day = &kpis[0];
+    assert_eq!(
+        (day["day"].as_str(), day["host"].as_str()),
+        (Some("2026-11-30"), Some("www.example.com"))
+    );
+    assert_eq!(
+        (
+            day["visitors"].as_str(),
+            day["sessions"].as_str(),
+            day["pageviews"].as_str()
+        ),
+        (Some("2"), Some("2"), Some("5"))
+    );
+    let number = |v: &Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    assert!((number(&day["bounce_rate"]) - 0.5).abs() < 1e-9, "{day:?}");
+    assert!(
+        (number(&day["bot_share"]) - 1.0 / 7.0).abs() < 1e-9,
+        "{day:?}"
+    );
+}

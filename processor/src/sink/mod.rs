@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod schema;
+pub mod views;
 pub mod warehouse;
 
 use crate::batch::{Batch, DeadLetter, Record};

@@ -3,6 +3,7 @@
 //! BigQuery rejects for good handed back so they become dead letters.
 
 use super::schema::table_schema;
+use super::views::{render, VIEWS};
 use super::SinkError;
 use footfall_event::EnrichedEvent;
 use gcp_bigquery_client::auth::Authenticator;
@@ -157,8 +158,8 @@ impl Warehouse {
         Ok(rejected)
     }
 
-    /// Creates the dataset, the partitioned and clustered events table, and the de-duplicating
-    /// view, where they do not exist yet.
+    /// Creates the dataset and the partitioned, clustered events table where they do not exist
+    /// yet, and (re)creates the views of `sql/views/`.
     pub async fn set_up(&self) -> Result<(), SinkError> {
         let s = &self.settings;
         let exists = |result: Result<_, BQError>| match result {
@@ -181,8 +182,10 @@ impl Warehouse {
             });
         exists(self.client.table().create(table).await.map(|_| ()))
             .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
-        self.query(&dedup_view_ddl(&s.project, &s.dataset, &s.table))
-            .await?;
+        for (_, ddl) in VIEWS {
+            self.query(&render(ddl, &s.project, &s.dataset, &s.table))
+                .await?;
+        }
         Ok(())
     }
 
@@ -265,16 +268,6 @@ fn is_transient(error: &BQError) -> bool {
     }
 }
 
-/// The view that de-duplicates exactly on `event_id` (insertId is best effort).
-pub fn dedup_view_ddl(project: &str, dataset: &str, table: &str) -> String {
-    format!(
-        "CREATE OR REPLACE VIEW `{project}.{dataset}.{table}_dedup` AS \
-         SELECT * EXCEPT(row_number) FROM (\
-         SELECT *, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY processed_at) AS row_number \
-         FROM `{project}.{dataset}.{table}`) WHERE row_number = 1"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,15 +283,5 @@ mod tests {
             let ceiling = Duration::from_millis(100 * (1 << attempt)).min(Duration::from_secs(1));
             assert!(policy.delay(attempt) <= ceiling);
         }
-    }
-
-    #[test]
-    fn the_dedup_view_keeps_one_row_per_event() {
-        let ddl = dedup_view_ddl("p", "d", "events");
-        assert!(
-            ddl.contains("VIEW `p.d.events_dedup`")
-                && ddl.contains("PARTITION BY event_id")
-                && ddl.contains("row_number = 1")
-        );
     }
 }
