@@ -1,5 +1,5 @@
-//! Where the tests find real data that is not bundled: uap-core's test suites (in the
-//! `ua-parser` crate package) and MaxMind's test databases (installed by `scripts/setup`).
+//! Where the unit tests find uap-core's test suites (in the `ua-parser` crate package); MaxMind's
+//! test databases come from the harness (`footfall_tests::tools`).
 
 use std::path::PathBuf;
 
@@ -20,20 +20,4 @@ pub fn uap_core_dir() -> PathBuf {
         .expect(
             "uap-core test suites: the ua-parser 0.2.2 crate package (cargo fetch) or UAP_CORE_DIR",
         )
-}
-
-/// MaxMind's test data: `test-data/*.mmdb` and `source-data/*.json` (`GEOIP_TEST_DATA` overrides).
-pub fn geoip_test_data() -> PathBuf {
-    let dir = std::env::var_os("GEOIP_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = PathBuf::from(std::env::var_os("HOME").expect("HOME"));
-            home.join(".cache/footfall/maxminddb-3.2.0-test-data")
-        });
-    assert!(
-        dir.join("test-data/GeoIP2-City-Test.mmdb").exists(),
-        "MaxMind test databases not found in {} — run scripts/setup",
-        dir.display()
-    );
-    dir
 }

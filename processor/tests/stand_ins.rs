@@ -18,8 +18,8 @@ use footfall_tests::bigquery::{BigQuery, PROJECT};
 use footfall_tests::fault_proxy::{Fault, FaultProxy};
 use footfall_tests::kinesalite::{runtime, Kinesalite};
 use footfall_tests::moto::Moto;
+use footfall_tests::tools::geoip_city_test_db;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -42,16 +42,6 @@ fn stand_ins() -> &'static StandIns {
     })
 }
 
-fn geoip_db() -> PathBuf {
-    let dir = std::env::var_os("GEOIP_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap())
-                .join(".cache/footfall/maxminddb-3.2.0-test-data")
-        });
-    dir.join("test-data/GeoIP2-City-Test.mmdb")
-}
-
 /// Environment for the processor binary: every sink on the stand-ins, one dataset and bucket
 /// per test so tests do not see each other's data.
 fn env(name: &str, s3: &str, bigquery: &str) -> Vec<(String, String)> {
@@ -67,7 +57,7 @@ fn env(name: &str, s3: &str, bigquery: &str) -> Vec<(String, String)> {
         ("FOOTFALL_BIGQUERY_PROJECT", PROJECT),
         ("FOOTFALL_BIGQUERY_DATASET", name),
         ("FOOTFALL_BIGQUERY_ENDPOINT", bigquery),
-        ("FOOTFALL_GEOIP_DB", geoip_db().to_str().unwrap()),
+        ("FOOTFALL_GEOIP_DB", geoip_city_test_db().to_str().unwrap()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -110,7 +100,7 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
     let enricher = Enricher::new(
         UserAgentParser::new(BUNDLED_REGEXES).unwrap(),
         Crawlers::new(BUNDLED_CRAWLERS).unwrap(),
-        Some(GeoDatabase::open(&geoip_db()).unwrap()),
+        Some(GeoDatabase::open(&geoip_city_test_db()).unwrap()),
         100,
     );
     runtime().block_on(async {

@@ -42,28 +42,20 @@ impl FaultProxy {
             while let Ok((mut client, _)) = listener.accept().await {
                 let (log, failures) = (log.clone(), failures.clone());
                 tokio::spawn(async move {
-                    match fault {
+                    let delay = match fault {
                         Fault::FailFirst(n) if failures.fetch_add(1, Ordering::SeqCst) < n => {
                             // Read the request head so the client sees an answer, not a reset.
                             let mut buf = vec![0u8; 64 * 1024];
                             let _ = client.read(&mut buf).await;
                             let _ = client.write_all(ERROR_RESPONSE).await;
                             let _ = client.shutdown().await;
+                            return;
                         }
-                        Fault::FailFirst(_) => {
-                            if let Ok(upstream) =
-                                TcpStream::connect(("127.0.0.1", upstream_port)).await
-                            {
-                                relay(client, upstream, Duration::ZERO, log).await;
-                            }
-                        }
-                        Fault::Delay(delay) => {
-                            if let Ok(upstream) =
-                                TcpStream::connect(("127.0.0.1", upstream_port)).await
-                            {
-                                relay(client, upstream, delay, log).await;
-                            }
-                        }
+                        Fault::FailFirst(_) => Duration::ZERO,
+                        Fault::Delay(delay) => delay,
+                    };
+                    if let Ok(upstream) = TcpStream::connect(("127.0.0.1", upstream_port)).await {
+                        relay(client, upstream, delay, log).await;
                     }
                 });
             }

@@ -71,6 +71,20 @@ pub fn bqemulator_python() -> PathBuf {
     )
 }
 
+/// MaxMind's GeoIP2 City test database, from the data `scripts/setup` caches (its
+/// `source-data/GeoIP2-City-Test.json` says what each address holds).
+pub fn geoip_city_test_db() -> PathBuf {
+    let dir = tool(
+        "GEOIP_TEST_DATA",
+        "maxminddb-3.2.0-test-data",
+        "MaxMind's test databases",
+    );
+    existing(
+        dir.join("test-data/GeoIP2-City-Test.mmdb"),
+        "GeoIP2-City-Test.mmdb",
+    )
+}
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -166,13 +166,11 @@ impl Enricher {
 mod tests {
     use super::*;
     use crate::decode::{decode, tests::ARTICLE_EVENT};
-    use crate::test_data::geoip_test_data;
     use footfall_event::EdgeGeo;
+    use footfall_tests::tools::geoip_city_test_db;
 
     fn enricher(geo: bool) -> Enricher {
-        let db = geo.then(|| {
-            GeoDatabase::open(&geoip_test_data().join("test-data/GeoIP2-City-Test.mmdb")).unwrap()
-        });
+        let db = geo.then(|| GeoDatabase::open(&geoip_city_test_db()).unwrap());
         Enricher::new(
             UserAgentParser::new(user_agent::BUNDLED_REGEXES).unwrap(),
             Crawlers::new(bots::BUNDLED_CRAWLERS).unwrap(),
@@ -300,12 +298,7 @@ mod tests {
 
     #[test]
     fn cached_and_uncached_enrichment_agree() {
-        let db = || {
-            Some(
-                GeoDatabase::open(&geoip_test_data().join("test-data/GeoIP2-City-Test.mmdb"))
-                    .unwrap(),
-            )
-        };
+        let db = || Some(GeoDatabase::open(&geoip_city_test_db()).unwrap());
         let build = |cache| {
             Enricher::new(
                 UserAgentParser::new(user_agent::BUNDLED_REGEXES).unwrap(),
