@@ -5,6 +5,7 @@
 use fastly::handle::BodyHandle;
 use fastly::{ConfigStore, Request, Response, SecretStore};
 use footfall_edge::classify::{is_page_request, is_page_response};
+use footfall_edge::clock::{request_time, simulation_allowed, CLOCK_HEADER};
 use footfall_edge::config::{
     Config, Sink, CONFIG_STORE, KINESIS_BACKEND, ORIGIN_BACKEND, SECRET_STORE,
 };
@@ -20,7 +21,7 @@ use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub fn handle_client_request() {
-    let request = Request::from_client();
+    let mut request = Request::from_client();
     let (config, problems) = load_config();
     for problem in &problems {
         eprintln!("footfall: config store {CONFIG_STORE}: {problem}");
@@ -33,7 +34,14 @@ pub fn handle_client_request() {
             &host(&request),
             request.get_path(),
         ))
-    .then(|| Captured::from(&request));
+    .then(|| {
+        let simulated = simulation_allowed(
+            config.simulated_clock,
+            std::env::var("FASTLY_HOSTNAME").ok().as_deref(),
+        );
+        Captured::new(&request, simulated)
+    });
+    request.remove_header(CLOCK_HEADER); // a local-run aid; the origin need not see it
     let mut response = proxy(request);
     let content_type = response.get_header_str_lossy("content-type");
     let Some(captured) = captured.filter(|_| is_page_response(content_type.as_deref())) else {
@@ -104,11 +112,16 @@ struct Captured {
     cookie: Option<String>,
 }
 
-impl From<&Request> for Captured {
-    fn from(request: &Request) -> Self {
+impl Captured {
+    /// `simulated_clock`: whether the request may name its own time (local runs only).
+    fn new(request: &Request, simulated_clock: bool) -> Self {
         let header = |name: &str| request.get_header_str_lossy(name).map(Cow::into_owned);
         Captured {
-            at: SystemTime::now(),
+            at: request_time(
+                SystemTime::now(),
+                header(CLOCK_HEADER).as_deref(),
+                simulated_clock,
+            ),
             request_id: format!(
                 "{}-{}",
                 request.get_client_request_id().unwrap_or("local"),
@@ -132,9 +145,7 @@ impl From<&Request> for Captured {
             cookie: header("cookie"),
         }
     }
-}
 
-impl Captured {
     fn facts(&self, status: u16) -> RequestFacts<'_> {
         RequestFacts {
             request_id: &self.request_id,

@@ -38,6 +38,7 @@ pub const KEYS: &[&str] = &[
     "kinesis_region",
     "kinesis_host",
     "kinesis_timeout_ms",
+    "simulated_clock",
 ];
 
 /// File extensions that are never pages. Kept short and obvious; operators extend it.
@@ -111,6 +112,9 @@ pub struct Config {
     pub sink: Sink,
     /// Fastly log endpoint for events: the fallback of Kinesis, or the primary sink.
     pub log_endpoint: String,
+    /// Local runs only: take each request's time from the `footfall-clock` header
+    /// (see [`crate::clock`]); ignored outside Viceroy.
+    pub simulated_clock: bool,
 }
 
 /// One thing wrong with the config store, named by its key.
@@ -157,6 +161,7 @@ impl Config {
             log_endpoint: reader
                 .text("log_endpoint")
                 .unwrap_or_else(|| "footfall_events".into()),
+            simulated_clock: reader.parsed("simulated_clock", false, parse_bool),
         };
         (config, reader.problems)
     }
@@ -351,6 +356,7 @@ mod tests {
             })
         );
         assert_eq!(config.log_endpoint, "footfall_events");
+        assert!(!config.simulated_clock);
     }
 
     #[test]
