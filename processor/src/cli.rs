@@ -6,6 +6,7 @@ use crate::enrich::geo::GeoDatabase;
 use crate::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use crate::enrich::Enricher;
 use crate::sink::archive::Archive;
+use crate::sink::views::DEFAULT_CONVERSION_PATTERN;
 use crate::sink::warehouse::{RetryPolicy, Warehouse, WarehouseSettings};
 use crate::sink::Sinks;
 use crate::source::consume::{ConsumeOptions, StartPosition};
@@ -39,6 +40,19 @@ pub enum Command {
     Enrich,
     /// Create the BigQuery dataset, table and views, and the S3 bucket (idempotent).
     Setup,
+    /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
+    /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
+    Query(QueryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// The SQL file; `-` reads standard input.
+    pub file: PathBuf,
+    /// A named STRING parameter, `NAME=VALUE` (repeatable); overrides the file's
+    /// `-- parameter NAME: VALUE` defaults.
+    #[arg(long = "param", short = 'p', value_parser = crate::query::parse_param)]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Args, Debug)]
@@ -108,6 +122,14 @@ pub struct SinkArgs {
         default_value_t = 6
     )]
     pub bigquery_attempts: u32,
+    /// Regex (RE2) of the URLs of conversion pages, for the `attribution` view (`setup`).
+    #[arg(
+        long,
+        global = true,
+        env = "FOOTFALL_CONVERSION_PATTERN",
+        default_value = DEFAULT_CONVERSION_PATTERN
+    )]
+    pub conversion_pattern: String,
 }
 
 #[derive(Args, Debug)]
@@ -219,6 +241,7 @@ impl SinkArgs {
                         attempts: self.bigquery_attempts.max(1),
                         ..RetryPolicy::default()
                     },
+                    conversion_pattern: self.conversion_pattern.clone(),
                 })
                 .await
                 .map_err(|e| e.to_string())?,

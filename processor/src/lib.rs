@@ -11,6 +11,7 @@ pub mod data;
 pub mod decode;
 pub mod enrich;
 pub mod pipeline;
+pub mod query;
 pub mod sink;
 pub mod source;
 

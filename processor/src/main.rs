@@ -3,6 +3,7 @@
 use clap::Parser;
 use footfall_processor::cli::{Cli, Command};
 use footfall_processor::pipeline::Pipeline;
+use footfall_processor::query;
 use footfall_processor::source::{consume, lambda, stdin};
 use std::process::ExitCode;
 
@@ -64,6 +65,26 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
                 warehouse.set_up().await.map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: BigQuery dataset, table and views ready");
             }
+            Ok(())
+        }
+        Command::Query(args) => {
+            let sql = if args.file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?
+            } else {
+                std::fs::read_to_string(&args.file)
+                    .map_err(|e| format!("{}: {e}", args.file.display()))?
+            };
+            let sinks = cli.sinks.sinks(&aws().await).await?;
+            let warehouse = sinks
+                .warehouse
+                .ok_or("query needs BigQuery: set FOOTFALL_BIGQUERY_PROJECT")?;
+            let params = query::parameters(&sql, &args.params);
+            let answer = warehouse
+                .query(&warehouse.placeholders().render(&sql), &params)
+                .await
+                .map_err(|e| e.to_string())?;
+            print!("{}", query::table(&answer));
+            eprintln!("footfall-processor: {} rows", answer.rows.len());
             Ok(())
         }
         Command::Consume(args) => {

@@ -11,6 +11,7 @@ use footfall_processor::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use footfall_processor::enrich::Enricher;
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::sink::archive::Archive;
+use footfall_processor::sink::views::DEFAULT_CONVERSION_PATTERN;
 use footfall_processor::sink::warehouse::{RetryPolicy, Warehouse, WarehouseSettings};
 use footfall_processor::sink::Sinks;
 use footfall_processor::source::lambda;
@@ -129,6 +130,7 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
                 base: Duration::from_millis(20),
                 cap: Duration::from_millis(200),
             },
+            conversion_pattern: DEFAULT_CONVERSION_PATTERN.into(),
         })
         .await
         .unwrap();

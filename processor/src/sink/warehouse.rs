@@ -3,7 +3,7 @@
 //! BigQuery rejects for good handed back so they become dead letters.
 
 use super::schema::table_schema;
-use super::views::{render, VIEWS};
+use super::views::{Placeholders, VIEWS};
 use super::SinkError;
 use footfall_event::EnrichedEvent;
 use gcp_bigquery_client::auth::Authenticator;
@@ -11,6 +11,10 @@ use gcp_bigquery_client::client_builder::ClientBuilder;
 use gcp_bigquery_client::error::BQError;
 use gcp_bigquery_client::model::clustering::Clustering;
 use gcp_bigquery_client::model::dataset::Dataset;
+use gcp_bigquery_client::model::field_type::FieldType;
+use gcp_bigquery_client::model::query_parameter::QueryParameter;
+use gcp_bigquery_client::model::query_parameter_type::QueryParameterType;
+use gcp_bigquery_client::model::query_parameter_value::QueryParameterValue;
 use gcp_bigquery_client::model::query_request::QueryRequest;
 use gcp_bigquery_client::model::table::Table;
 use gcp_bigquery_client::model::table_data_insert_all_request::TableDataInsertAllRequest;
@@ -34,6 +38,40 @@ pub struct WarehouseSettings {
     pub credentials_file: Option<String>,
     pub location: String,
     pub retry: RetryPolicy,
+    /// The regex of conversion page URLs, for the `attribution` view.
+    pub conversion_pattern: String,
+}
+
+/// What a query returned: its columns (name, BigQuery type) and its rows, cell by cell, as
+/// BigQuery's API encodes them (scalars as strings, arrays as `[{"v": ...}]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub columns: Vec<(String, String)>,
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+/// `TIMESTAMP`, `STRING`, ... as BigQuery spells the type.
+fn type_name(kind: &FieldType) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn string_parameter((name, value): &(String, String)) -> QueryParameter {
+    QueryParameter {
+        name: Some(name.clone()),
+        parameter_type: Some(QueryParameterType {
+            r#type: "STRING".into(),
+            array_type: None,
+            struct_types: None,
+        }),
+        parameter_value: Some(QueryParameterValue {
+            value: Some(value.clone()),
+            array_values: None,
+            struct_values: None,
+        }),
+    }
 }
 
 /// How often and how patiently a request is retried.
@@ -183,41 +221,79 @@ impl Warehouse {
         exists(self.client.table().create(table).await.map(|_| ()))
             .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
         for (_, ddl) in VIEWS {
-            self.query(&render(ddl, &s.project, &s.dataset, &s.table))
-                .await?;
+            self.query(&self.placeholders().render(ddl), &[]).await?;
         }
         Ok(())
     }
 
-    /// Runs one SQL statement (standard SQL) and returns its rows as JSON objects.
-    pub async fn query(&self, sql: &str) -> Result<Vec<serde_json::Value>, SinkError> {
+    /// The placeholders of this warehouse's views and saved queries.
+    pub fn placeholders(&self) -> Placeholders<'_> {
+        let s = &self.settings;
+        Placeholders {
+            project: &s.project,
+            dataset: &s.dataset,
+            table: &s.table,
+            conversion_pattern: &s.conversion_pattern,
+        }
+    }
+
+    /// Runs one SQL statement (GoogleSQL) with named STRING parameters (`@name` in the SQL).
+    /// Only the first page of rows is read: saved queries aggregate.
+    pub async fn query(&self, sql: &str, params: &[(String, String)]) -> Result<Answer, SinkError> {
         let response = self
             .with_retries("query", || async {
                 let mut request = QueryRequest::new(sql);
                 request.timeout_ms = Some(60_000);
+                if !params.is_empty() {
+                    request.parameter_mode = Some("NAMED".into());
+                    request.query_parameters = Some(params.iter().map(string_parameter).collect());
+                }
                 self.client
                     .job()
                     .query(&self.settings.project, request)
                     .await
             })
             .await?;
-        let names: Vec<String> = response
+        // An emulator reports a failed statement in the body of a 200 answer.
+        if let Some(errors) = response.errors.as_ref().filter(|e| !e.is_empty()) {
+            let messages: Vec<String> = errors
+                .iter()
+                .map(|e| e.message.clone().unwrap_or_default())
+                .collect();
+            return Err(SinkError::Warehouse(format!(
+                "query failed: {}",
+                messages.join("; ")
+            )));
+        }
+        if response.job_complete == Some(false) {
+            return Err(SinkError::Warehouse(
+                "query still running after 60 s; look it up in the BigQuery console".into(),
+            ));
+        }
+        let columns = response
             .schema
             .as_ref()
             .and_then(|s| s.fields.as_ref())
-            .map(|f| f.iter().map(|f| f.name.clone()).collect())
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|f| (f.name.clone(), type_name(&f.r#type)))
+                    .collect()
+            })
             .unwrap_or_default();
-        let rows = response.rows.unwrap_or_default();
-        Ok(rows
+        let rows = response
+            .rows
+            .unwrap_or_default()
             .into_iter()
             .map(|row| {
-                let cells = row.columns.unwrap_or_default();
-                let object = names.iter().zip(cells).map(|(name, cell)| {
-                    (name.clone(), cell.value.unwrap_or(serde_json::Value::Null))
-                });
-                serde_json::Value::Object(object.collect())
+                row.columns
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|cell| cell.value.unwrap_or(serde_json::Value::Null))
+                    .collect()
             })
-            .collect())
+            .collect();
+        Ok(Answer { columns, rows })
     }
 
     async fn with_retries<T, F, Fut>(&self, what: &str, mut call: F) -> Result<T, SinkError>

@@ -1,0 +1,8 @@
+//! footfall on loopback. [`plan`] draws realistic visits to the demo [`site`] from a seed
+//! (people from [`agents`]' browsers, crawlers, campaigns, returning visitors over simulated
+//! days); [`drive`] sends them through a local edge.
+
+pub mod agents;
+pub mod drive;
+pub mod plan;
+pub mod site;
