@@ -3,9 +3,11 @@
 use clap::{Parser, Subcommand};
 use footfall_demo::drive::drive;
 use footfall_demo::plan::{Plan, Settings, DAY};
+use footfall_demo::watch::Watcher;
+use footfall_processor::cli::{s3_client, SinkArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +25,22 @@ enum Command {
     /// ads over several simulated days, returning visitors, bounces, GPC, prefetches and
     /// crawlers. The same seed sends the same visits.
     Traffic(TrafficArgs),
+    /// Follows the local pipeline: events shipped to Kinesis, archived in S3 (and dead
+    /// letters), loaded into BigQuery, and sessions, as live counts. Reads the same
+    /// environment as footfall-processor.
+    Watch(WatchArgs),
+}
+
+#[derive(clap::Args)]
+struct WatchArgs {
+    /// The Kinesis stream the edge writes to.
+    #[arg(long, env = "FOOTFALL_STREAM", default_value = "footfall-events")]
+    stream: String,
+    /// Seconds between looks.
+    #[arg(long, default_value_t = 2)]
+    every: u64,
+    #[command(flatten)]
+    sinks: SinkArgs,
 }
 
 #[derive(clap::Args)]
@@ -38,7 +56,7 @@ struct TrafficArgs {
     /// Simulated days the visits spread over.
     #[arg(long, default_value_t = 7)]
     days: u32,
-    /// First simulated day, YYYY-MM-DD (UTC); by default the days up to today.
+    /// First simulated day, YYYY-MM-DD (UTC); by default the days up to now.
     #[arg(long)]
     start: Option<String>,
     /// Percent of visitors who come back for more sessions.
@@ -59,8 +77,13 @@ struct TrafficArgs {
 }
 
 fn main() -> ExitCode {
-    let Command::Traffic(args) = Cli::parse().command;
-    match traffic(args) {
+    let result = match Cli::parse().command {
+        Command::Traffic(args) => traffic(args),
+        Command::Watch(args) => tokio::runtime::Runtime::new()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))
+            .and_then(|runtime| runtime.block_on(watch(args))),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("footfall-demo: {message}");
@@ -121,6 +144,51 @@ fn traffic(args: TrafficArgs) -> Result<(), String> {
         return Err(format!("{} requests got no answer", outcome.failed));
     }
     Ok(())
+}
+
+async fn watch(args: WatchArgs) -> Result<(), String> {
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await;
+    let bucket = args
+        .sinks
+        .bucket
+        .clone()
+        .ok_or("set FOOTFALL_BUCKET (the archive bucket)")?;
+    let warehouse = args
+        .sinks
+        .sinks(&aws)
+        .await?
+        .warehouse
+        .ok_or("set FOOTFALL_BIGQUERY_PROJECT (and FOOTFALL_BIGQUERY_ENDPOINT locally)")?;
+    let mut watcher = Watcher::new(
+        aws_sdk_kinesis::Client::new(&aws),
+        args.stream.clone(),
+        s3_client(&aws),
+        bucket,
+        args.sinks.prefix.clone(),
+        warehouse,
+    );
+    let status = ProgressBar::new_spinner();
+    status.enable_steady_tick(Duration::from_millis(250));
+    let mut last = None;
+    loop {
+        let (counts, problems) = watcher.poll().await;
+        let line = match problems.first() {
+            None => counts.to_string(),
+            Some(problem) => format!("{counts} │ waiting for {problem}"),
+        };
+        if status.is_hidden() {
+            // Not a terminal (a log file): a line per change.
+            if last.as_ref() != Some(&line) {
+                eprintln!("{line}");
+            }
+        } else {
+            status.set_message(line.clone());
+        }
+        last = Some(line);
+        tokio::time::sleep(Duration::from_secs(args.every.max(1))).await;
+    }
 }
 
 /// Midnight UTC of `YYYY-MM-DD`, in Unix milliseconds.

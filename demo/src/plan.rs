@@ -332,10 +332,17 @@ fn next_page(rng: &mut StdRng, current: &str) -> String {
     {
         return format!("{CONVERSION}?{job}");
     }
-    site::links(current)
-        .choose(rng)
-        .expect("every page has links")
-        .to_string()
+    // People mostly follow what the page offers (a post's job ad, an ad's "Apply now") rather
+    // than the navigation.
+    let own = site::page(current)
+        .map(|page| page.links)
+        .unwrap_or_default();
+    let links = if !own.is_empty() && percent(rng, 60) {
+        own.to_vec()
+    } else {
+        site::links(current)
+    };
+    links.choose(rng).expect("every page has links").to_string()
 }
 
 /// A crawler fetching a few pages a few seconds apart, without cookies or referrers.

@@ -1,5 +1,5 @@
-// The local Kinesis: kinesalite bound to 127.0.0.1, the stream created, and every event that
-// arrives printed as one line with a running count. Usage: node kinesis.mjs KINESALITE_DIR PORT STREAM
+// The local Kinesis: kinesalite bound to 127.0.0.1, with the stream created.
+// Usage: node kinesis.mjs KINESALITE_DIR PORT STREAM
 import { createRequire } from 'node:module';
 
 const [dir, portArg, stream] = process.argv.slice(2);
@@ -24,28 +24,8 @@ async function call(action, body) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const short = (id) => (id ? id.slice(0, 8) : 'anonymous');
 
 await new Promise((resolve) => kinesalite({ createStreamMs: 50 }).listen(port, '127.0.0.1', resolve));
 await call('CreateStream', { StreamName: stream, ShardCount: 1 });
 while ((await call('DescribeStream', { StreamName: stream })).StreamDescription.StreamStatus !== 'ACTIVE') await sleep(50);
-console.log(`kinesalite on http://127.0.0.1:${port}/, stream ${stream} active; events follow as they arrive`);
-
-let iterator = (await call('GetShardIterator', { StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
-let count = 0;
-for (;;) {
-  const page = await call('GetRecords', { ShardIterator: iterator });
-  for (const record of page.Records) {
-    count += 1;
-    try {
-      const e = JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8'));
-      const flags = [e.new_visitor && 'new visitor', e.new_session && 'new session', e.gpc && 'GPC', e.purpose].filter(Boolean).join(', ');
-      console.log(`#${count} ${e.timestamp} ${e.method} ${e.status} /${e.path.join('/')} visitor ${short(e.visitor_id)} session ${short(e.session_id)}` +
-        `${e.referrer ? ` from ${e.referrer}` : ''}${e.language ? ` [${e.language}]` : ''}${flags ? ` (${flags})` : ''}`);
-    } catch (error) {
-      console.log(`#${count} not an event (${error.message})`);
-    }
-  }
-  iterator = page.NextShardIterator;
-  if (page.Records.length === 0) await sleep(300);
-}
+console.log(`kinesalite on http://127.0.0.1:${port}/, stream ${stream} active`);
