@@ -43,6 +43,9 @@ pub enum Command {
     /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
     /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
     Query(QueryArgs),
+    /// Print the events table's CREATE TABLE statement (sql/tables/events.sql), for creating
+    /// it by hand or in infrastructure code.
+    Ddl,
 }
 
 #[derive(Args, Debug)]

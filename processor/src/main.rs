@@ -4,6 +4,7 @@ use clap::Parser;
 use footfall_processor::cli::{Cli, Command};
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::query;
+use footfall_processor::sink::schema;
 use footfall_processor::source::{consume, lambda, stdin};
 use std::process::ExitCode;
 
@@ -65,6 +66,10 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
                 warehouse.set_up().await.map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: BigQuery dataset, table and views ready");
             }
+            Ok(())
+        }
+        Command::Ddl => {
+            print!("{}", schema::ddl());
             Ok(())
         }
         Command::Query(args) => {

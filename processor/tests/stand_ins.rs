@@ -153,6 +153,20 @@ fn kinesis_invocation(records: &[(&str, Vec<u8>)]) -> Value {
     json!({ "Records": records })
 }
 
+/// A Kinesis invocation of `script`'s records, numbered from `first_sequence`.
+fn numbered_invocation(first_sequence: usize, script: impl IntoIterator<Item = Vec<u8>>) -> Value {
+    let sequences: Vec<(String, Vec<u8>)> = script
+        .into_iter()
+        .enumerate()
+        .map(|(i, data)| ((first_sequence + i).to_string(), data))
+        .collect();
+    let records: Vec<(&str, Vec<u8>)> = sequences
+        .iter()
+        .map(|(seq, data)| (seq.as_str(), data.clone()))
+        .collect();
+    kinesis_invocation(&records)
+}
+
 fn invoke(pipeline: &Pipeline, invocation: Value) -> Value {
     runtime()
         .block_on(lambda::handle(pipeline, invocation))
@@ -545,17 +559,8 @@ fn the_views_give_the_numbers_a_known_script_of_visits_implies() {
         // A search crawler.
         page_view("v7", None, "13:00", "/", None, bot, None),
     ];
-    let records: Vec<(String, Vec<u8>)> = script
-        .into_iter()
-        .enumerate()
-        .map(|(i, data)| ((300 + i).to_string(), data))
-        .collect();
-    let records: Vec<(&str, Vec<u8>)> = records
-        .iter()
-        .map(|(seq, data)| (seq.as_str(), data.clone()))
-        .collect();
+    let invocation = numbered_invocation(300, script);
     // Delivered twice, as a Lambda retry would: the views must not count anything twice.
-    let invocation = kinesis_invocation(&records);
     assert_eq!(
         failures(&invoke(&pipeline, invocation.clone())),
         Vec::<String>::new()
@@ -629,4 +634,89 @@ fn the_views_give_the_numbers_a_known_script_of_visits_implies() {
         (number(&day["bot_share"]) - 1.0 / 7.0).abs() < 1e-9,
         "{day:?}"
     );
+}
+
+#[test]
+fn sessions_rebuilt_without_session_cookies_follow_the_edges_rules() {
+    let s = stand_ins();
+    let env = set_up("rebuilt");
+    let pipeline = pipeline(&env, &s.moto.endpoint(), &s.bigquery.endpoint());
+    let campaign =
+        |name: &str| format!("/?utm_source=newsletter&utm_medium=email&utm_campaign={name}");
+    // Session ids are all the same: the view must not use them.
+    let view = |id: &str, visitor: &str, time: &str, path: &str| {
+        page_view(
+            id,
+            Some((visitor, "no-cookie")),
+            time,
+            path,
+            None,
+            ARTICLE_UA,
+            None,
+        )
+    };
+    let script = [
+        // 30 minutes to the second continue a session; 31 do not.
+        view("r1", "v1", "10:00", "/"),
+        view("r2", "v1", "10:30", "/a"),
+        view("r3", "v1", "11:01", "/b"),
+        // Direct, then a campaign five minutes later (new session), pages without a campaign
+        // and the same campaign again (same session), another campaign, the first again.
+        view("r4", "v2", "09:00", "/"),
+        view("r5", "v2", "09:05", &campaign("spring")),
+        view("r6", "v2", "09:10", "/products"),
+        view("r7", "v2", "09:15", &campaign("spring")),
+        view("r8", "v2", "09:20", "/products/x"),
+        view("r9", "v2", "09:25", &campaign("autumn")),
+        view("r10", "v2", "09:30", &campaign("spring")),
+        // A campaign, a timeout, then the same campaign within 30 minutes of a direct page:
+        // the campaign of a session that timed out does not carry over.
+        view("r11", "v3", "15:00", &campaign("summer")),
+        view("r12", "v3", "15:45", "/"),
+        view("r13", "v3", "15:50", &campaign("summer")),
+    ];
+    let invocation = numbered_invocation(400, script);
+    assert_eq!(
+        failures(&invoke(&pipeline, invocation)),
+        Vec::<String>::new()
+    );
+
+    let sessions: Vec<(String, String, String)> = s
+        .bigquery
+        .query(&format!(
+            "SELECT visitor_id, pageviews, campaign FROM `{PROJECT}.rebuilt.sessions_rebuilt` \
+             ORDER BY visitor_id, session_start"
+        ))
+        .iter()
+        .map(|row| {
+            let text = |c: &str| row[c].as_str().unwrap().to_string();
+            (text("visitor_id"), text("pageviews"), text("campaign"))
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("v1", "2", "(none)"),
+        ("v1", "1", "(none)"),
+        ("v2", "1", "(none)"),
+        ("v2", "4", "spring"),
+        ("v2", "1", "autumn"),
+        ("v2", "1", "spring"),
+        ("v3", "1", "summer"),
+        ("v3", "1", "(none)"),
+        ("v3", "1", "summer"),
+    ]
+    .iter()
+    .map(|(v, n, c)| (v.to_string(), n.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(sessions, expected);
+}
+
+#[test]
+fn sql_tables_events_sql_creates_the_table_by_hand() {
+    let env = set_up("by_hand");
+    let ddl = concat!(env!("CARGO_MANIFEST_DIR"), "/../sql/tables/events.sql");
+    processor(&env, &["--bigquery-table", "manual", "query", ddl]);
+    let rows = stand_ins().bigquery.query(&format!(
+        "SELECT event_id, path, query, timestamp FROM `{PROJECT}.by_hand.manual`"
+    ));
+    assert_eq!(rows.len(), 0, "an empty table with the contract's columns");
 }

@@ -57,6 +57,10 @@ impl BigQuery {
             .send_json(&body)
             .unwrap_or_else(|e| panic!("query {sql}: {e}"));
         let result: serde_json::Value = response.body_mut().read_json().expect("a query response");
+        // bqemulator reports a failed statement inside a 200 answer.
+        if let Some(errors) = result["errors"].as_array().filter(|e| !e.is_empty()) {
+            panic!("query {sql} failed: {errors:?}");
+        }
         let names: Vec<String> = result["schema"]["fields"]
             .as_array()
             .map(|fields| {

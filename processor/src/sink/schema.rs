@@ -65,6 +65,43 @@ pub const FIELDS: &[Field] = &[
 /// The columns of the `query` record.
 const QUERY_FIELDS: &[&str] = &["param", "value"];
 
+/// The table is partitioned by the day of this column...
+pub const PARTITION_FIELD: &str = "timestamp";
+/// ...and clustered by these, the columns most queries filter and group on.
+pub const CLUSTER_FIELDS: &[&str] = &["host", "session_id"];
+
+/// `CREATE TABLE` for the events table, with the `{{project}}`, `{{dataset}}` and `{{table}}`
+/// placeholders of `sql/` (it is `sql/tables/events.sql`, for creating the table by hand).
+pub fn ddl() -> String {
+    let columns: Vec<String> = FIELDS
+        .iter()
+        .map(|f| {
+            let kind = match f.kind {
+                "RECORD" => {
+                    let inner: Vec<String> =
+                        QUERY_FIELDS.iter().map(|n| format!("{n} STRING")).collect();
+                    format!("STRUCT<{}>", inner.join(", "))
+                }
+                "INTEGER" => "INT64".to_string(),
+                other => other.to_string(),
+            };
+            match f.mode {
+                "REPEATED" => format!("  {} ARRAY<{kind}>", f.name),
+                "REQUIRED" => format!("  {} {kind} NOT NULL", f.name),
+                _ => format!("  {} {kind}", f.name),
+            }
+        })
+        .collect();
+    format!(
+        "-- The events table (footfall.enriched.v1) as `footfall-processor setup` creates it.\n\
+         -- Generated from processor/src/sink/schema.rs (a test keeps the two equal).\n\
+         CREATE TABLE IF NOT EXISTS `{{{{project}}}}.{{{{dataset}}}}.{{{{table}}}}` (\n{}\n)\n\
+         PARTITION BY DATE({PARTITION_FIELD})\nCLUSTER BY {}\n",
+        columns.join(",\n"),
+        CLUSTER_FIELDS.join(", ")
+    )
+}
+
 /// The schema as the BigQuery API takes it (`bq mk --schema` takes the same JSON).
 pub fn json_schema() -> serde_json::Value {
     let columns: Vec<serde_json::Value> = FIELDS
@@ -105,6 +142,18 @@ mod tests {
             .collect();
         let columns: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
         assert_eq!(columns, keys);
+    }
+
+    #[test]
+    fn sql_tables_events_sql_is_the_ddl_of_this_schema() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../sql/tables/events.sql");
+        let file = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(
+            file,
+            ddl(),
+            "sql/tables/events.sql is stale: \
+             cargo run -p footfall-processor -- ddl > sql/tables/events.sql"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! API's limits, retried with backoff and jitter on throttling and server errors, and with rows
 //! BigQuery rejects for good handed back so they become dead letters.
 
-use super::schema::table_schema;
+use super::schema::{table_schema, CLUSTER_FIELDS, PARTITION_FIELD};
 use super::views::{Placeholders, VIEWS};
 use super::SinkError;
 use footfall_event::EnrichedEvent;
@@ -214,9 +214,9 @@ impl Warehouse {
         )
         .map_err(|e| SinkError::Warehouse(format!("create dataset {}: {e}", s.dataset)))?;
         let table = Table::new(&s.project, &s.dataset, &s.table, table_schema())
-            .time_partitioning(TimePartitioning::per_day().field("timestamp"))
+            .time_partitioning(TimePartitioning::per_day().field(PARTITION_FIELD))
             .clustering(Clustering {
-                fields: Some(vec!["host".into(), "session_id".into()]),
+                fields: Some(CLUSTER_FIELDS.iter().map(|f| f.to_string()).collect()),
             });
         exists(self.client.table().create(table).await.map(|_| ()))
             .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
