@@ -95,12 +95,12 @@ fn main() -> ExitCode {
 fn traffic(args: TrafficArgs) -> Result<(), String> {
     let start_ms = match &args.start {
         Some(day) => day_start_ms(day)?,
+        // The days up to an hour ago: the last sessions (under 45 minutes) end before now.
         None => {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
-            let today = now.as_millis() as u64 / DAY * DAY;
-            today - u64::from(args.days.saturating_sub(1)) * DAY
+            (now.as_millis() as u64).saturating_sub(u64::from(args.days) * DAY + DAY / 24)
         }
     };
     let plan = Plan::generate(&Settings {
