@@ -197,9 +197,9 @@ impl<F: Fn(&str) -> Option<String>> Reader<'_, F> {
         }
     }
 
-    /// A comma-separated list, lower-cased, empty items dropped.
+    /// A comma-separated list, lower-cased, empty items dropped; an empty value is the default.
     fn list(&self, key: &str, default: &str) -> Vec<String> {
-        let raw = (self.get)(key).unwrap_or_else(|| default.to_string());
+        let raw = self.text(key).unwrap_or_else(|| default.to_string());
         raw.split(',')
             .map(|s| s.trim().to_ascii_lowercase())
             .filter(|s| !s.is_empty())

@@ -7,7 +7,7 @@ use crate::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use crate::enrich::Enricher;
 use crate::sink::archive::Archive;
 use crate::sink::views::DEFAULT_CONVERSION_PATTERN;
-use crate::sink::warehouse::{RetryPolicy, Warehouse, WarehouseSettings};
+use crate::sink::warehouse::{GoogleCredentials, RetryPolicy, Warehouse, WarehouseSettings};
 use crate::sink::Sinks;
 use crate::source::consume::{ConsumeOptions, StartPosition};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -43,9 +43,12 @@ pub enum Command {
     /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
     /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
     Query(QueryArgs),
-    /// Print the events table's CREATE TABLE statement (sql/tables/events.sql), for creating
-    /// it by hand or in infrastructure code.
-    Ddl,
+    /// Print the events table's CREATE TABLE statement (sql/tables/events.sql), or with
+    /// `--json` its schema for `bq mk --schema` (sql/tables/events.schema.json).
+    Ddl {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -117,6 +120,10 @@ pub struct SinkArgs {
     /// Service account key file; otherwise Application Default Credentials.
     #[arg(long, global = true, env = "GOOGLE_APPLICATION_CREDENTIALS")]
     pub google_credentials: Option<String>,
+    /// AWS Secrets Manager secret (name or ARN) holding the service account key's JSON, read
+    /// once at start; takes precedence over GOOGLE_APPLICATION_CREDENTIALS.
+    #[arg(long, global = true, env = "FOOTFALL_GOOGLE_CREDENTIALS_SECRET")]
+    pub google_credentials_secret: Option<String>,
     /// Attempts per BigQuery request before the batch fails.
     #[arg(
         long,
@@ -238,7 +245,7 @@ impl SinkArgs {
                     dataset: self.bigquery_dataset.clone(),
                     table: self.bigquery_table.clone(),
                     endpoint: self.bigquery_endpoint.clone(),
-                    credentials_file: self.google_credentials.clone(),
+                    credentials: self.google_credentials(aws).await?,
                     location: self.bigquery_location.clone(),
                     retry: RetryPolicy {
                         attempts: self.bigquery_attempts.max(1),
@@ -252,6 +259,40 @@ impl SinkArgs {
             None => None,
         };
         Ok(Sinks { archive, warehouse })
+    }
+}
+
+impl SinkArgs {
+    /// The Google credentials: from Secrets Manager, a key file, or the environment's default.
+    /// An emulator endpoint needs none.
+    pub async fn google_credentials(
+        &self,
+        aws: &aws_config::SdkConfig,
+    ) -> Result<GoogleCredentials, String> {
+        if self.bigquery_endpoint.is_some() {
+            return Ok(GoogleCredentials::ApplicationDefault);
+        }
+        if let Some(secret) = &self.google_credentials_secret {
+            let value = aws_sdk_secretsmanager::Client::new(aws)
+                .get_secret_value()
+                .secret_id(secret)
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "Google key from Secrets Manager {secret:?}: {}",
+                        aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+                    )
+                })?;
+            let json = value.secret_string().ok_or_else(|| {
+                format!("Secrets Manager {secret:?} holds no text (a key's JSON)")
+            })?;
+            return Ok(GoogleCredentials::Key(json.to_string()));
+        }
+        Ok(match &self.google_credentials {
+            Some(file) => GoogleCredentials::KeyFile(file.clone()),
+            None => GoogleCredentials::ApplicationDefault,
+        })
     }
 }
 

@@ -68,8 +68,12 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Ddl => {
+        Command::Ddl { json: false } => {
             print!("{}", schema::ddl());
+            Ok(())
+        }
+        Command::Ddl { json: true } => {
+            println!("{}", schema::json_schema_text());
             Ok(())
         }
         Command::Query(args) => {

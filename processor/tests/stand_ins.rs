@@ -3,8 +3,9 @@
 //! stand-in triggers a Lambda from a stream); `setup` and `consume` run as the real binary.
 
 use base64::Engine;
+use clap::Parser;
 use footfall_event::{EdgeGeo, QueryParam, RawEvent, RAW_SCHEMA_V1};
-use footfall_processor::cli::s3_client;
+use footfall_processor::cli::{s3_client, Cli};
 use footfall_processor::enrich::bots::{Crawlers, BUNDLED_CRAWLERS};
 use footfall_processor::enrich::geo::GeoDatabase;
 use footfall_processor::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
@@ -12,7 +13,9 @@ use footfall_processor::enrich::Enricher;
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::sink::archive::Archive;
 use footfall_processor::sink::views::DEFAULT_CONVERSION_PATTERN;
-use footfall_processor::sink::warehouse::{RetryPolicy, Warehouse, WarehouseSettings};
+use footfall_processor::sink::warehouse::{
+    GoogleCredentials, RetryPolicy, Warehouse, WarehouseSettings,
+};
 use footfall_processor::sink::Sinks;
 use footfall_processor::source::lambda;
 use footfall_tests::bigquery::PROJECT;
@@ -20,6 +23,7 @@ use footfall_tests::fault_proxy::{Fault, FaultProxy};
 use footfall_tests::kinesalite::runtime;
 use footfall_tests::tools::geoip_city_test_db;
 use serde_json::{json, Value};
+use std::process::Command;
 use std::time::Duration;
 
 mod common;
@@ -27,6 +31,18 @@ use common::{processor, set_up, stand_ins, value};
 
 const ARTICLE_UA: &str =
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36";
+
+/// AWS configuration for a stand-in at `endpoint`.
+async fn local_aws(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "local", "local", None, None, "test",
+        ))
+        .load()
+        .await
+}
 
 /// A pipeline in this process with the same sinks the binary would build from `env`, but S3
 /// and BigQuery reached through the given endpoints.
@@ -38,14 +54,7 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
         100,
     );
     runtime().block_on(async {
-        let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(s3)
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                "local", "local", None, None, "test",
-            ))
-            .load()
-            .await;
+        let aws = local_aws(s3).await;
         let archive = Archive::new(
             s3_client(&aws),
             value(env, "FOOTFALL_BUCKET"),
@@ -56,7 +65,7 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
             dataset: value(env, "FOOTFALL_BIGQUERY_DATASET"),
             table: "events".into(),
             endpoint: Some(bigquery.into()),
-            credentials_file: None,
+            credentials: GoogleCredentials::ApplicationDefault,
             location: "US".into(),
             retry: RetryPolicy {
                 attempts: 6,
@@ -719,4 +728,91 @@ fn sql_tables_events_sql_creates_the_table_by_hand() {
         "SELECT event_id, path, query, timestamp FROM `{PROJECT}.by_hand.manual`"
     ));
     assert_eq!(rows.len(), 0, "an empty table with the contract's columns");
+}
+
+/// A service account key (a fresh RSA key from `openssl`; nothing in it is real).
+fn service_account_key() -> String {
+    let pem = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ])
+        .output()
+        .expect("openssl makes the test's throwaway RSA key");
+    json!({
+        "type": "service_account",
+        "project_id": PROJECT,
+        "private_key_id": "test",
+        "private_key": String::from_utf8(pem.stdout).unwrap(),
+        "client_email": "footfall@footfall-test.iam.gserviceaccount.com",
+        "client_id": "1",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": "http://127.0.0.1:9/token"
+    })
+    .to_string()
+}
+
+#[test]
+fn the_google_key_is_read_from_secrets_manager() {
+    let s = stand_ins();
+    let key = service_account_key();
+    runtime().block_on(async {
+        let aws = local_aws(&s.moto.endpoint()).await;
+        let secrets = aws_sdk_secretsmanager::Client::new(&aws);
+        for (name, value) in [
+            ("footfall/google-key", key.as_str()),
+            ("footfall/not-a-key", "hunter2"),
+        ] {
+            secrets
+                .create_secret()
+                .name(name)
+                .secret_string(value)
+                .send()
+                .await
+                .unwrap();
+        }
+        let credentials = |secret: &'static str| {
+            let cli = Cli::try_parse_from([
+                "footfall-processor",
+                "--bigquery-project",
+                PROJECT,
+                "--google-credentials-secret",
+                secret,
+                "setup",
+            ])
+            .unwrap();
+            let aws = aws.clone();
+            async move { cli.sinks.google_credentials(&aws).await }
+        };
+        let connect = |credentials: GoogleCredentials| {
+            Warehouse::connect(WarehouseSettings {
+                project: PROJECT.into(),
+                dataset: "footfall".into(),
+                table: "events".into(),
+                endpoint: None,
+                credentials,
+                location: "US".into(),
+                retry: RetryPolicy::default(),
+                conversion_pattern: DEFAULT_CONVERSION_PATTERN.into(),
+            })
+        };
+
+        let read = credentials("footfall/google-key").await.unwrap();
+        assert!(matches!(&read, GoogleCredentials::Key(json) if *json == key));
+        assert!(connect(read).await.is_ok(), "a client signs with the key");
+
+        let not_a_key = credentials("footfall/not-a-key").await.unwrap();
+        let error = connect(not_a_key).await.err().unwrap().to_string();
+        assert!(error.contains("not a service account key"), "{error}");
+        assert!(
+            !error.contains("hunter2"),
+            "the secret is never printed: {error}"
+        );
+
+        let missing = credentials("footfall/missing").await.unwrap_err();
+        assert!(missing.contains("footfall/missing"), "{missing}");
+    });
 }

@@ -120,6 +120,11 @@ pub fn json_schema() -> serde_json::Value {
     serde_json::Value::Array(columns)
 }
 
+/// [`json_schema`] as `sql/tables/events.schema.json` holds it.
+pub fn json_schema_text() -> String {
+    serde_json::to_string_pretty(&json_schema()).expect("JSON values serialize")
+}
+
 /// The schema as the BigQuery client takes it.
 pub fn table_schema() -> TableSchema {
     serde_json::from_value(serde_json::json!({ "fields": json_schema() }))
@@ -153,6 +158,21 @@ mod tests {
             ddl(),
             "sql/tables/events.sql is stale: \
              cargo run -p footfall-processor -- ddl > sql/tables/events.sql"
+        );
+    }
+
+    #[test]
+    fn sql_tables_events_schema_json_is_this_schema() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sql/tables/events.schema.json"
+        );
+        let file = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(
+            file.trim_end(),
+            json_schema_text(),
+            "sql/tables/events.schema.json is stale: \
+             cargo run -p footfall-processor -- ddl --json > sql/tables/events.schema.json"
         );
     }
 

@@ -19,6 +19,7 @@ use gcp_bigquery_client::model::query_request::QueryRequest;
 use gcp_bigquery_client::model::table::Table;
 use gcp_bigquery_client::model::table_data_insert_all_request::TableDataInsertAllRequest;
 use gcp_bigquery_client::model::time_partitioning::TimePartitioning;
+use gcp_bigquery_client::yup_oauth2::parse_service_account_key;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,8 +35,8 @@ pub struct WarehouseSettings {
     /// A BigQuery API base URL, e.g. an emulator's `http://127.0.0.1:9050/bigquery/v2`; it is
     /// reached without credentials.
     pub endpoint: Option<String>,
-    /// A service account key file; otherwise Application Default Credentials.
-    pub credentials_file: Option<String>,
+    /// How the client proves who it is (ignored with an emulator `endpoint`).
+    pub credentials: GoogleCredentials,
     pub location: String,
     pub retry: RetryPolicy,
     /// The regex of conversion page URLs, for the `attribution` view.
@@ -71,6 +72,29 @@ fn string_parameter((name, value): &(String, String)) -> QueryParameter {
             array_values: None,
             struct_values: None,
         }),
+    }
+}
+
+/// Where the Google credentials come from.
+#[derive(Clone, Default)]
+pub enum GoogleCredentials {
+    /// Application Default Credentials (the environment, gcloud, or the metadata server).
+    #[default]
+    ApplicationDefault,
+    /// A service account key file.
+    KeyFile(String),
+    /// A service account key's JSON, e.g. read from AWS Secrets Manager.
+    Key(String),
+}
+
+impl std::fmt::Debug for GoogleCredentials {
+    /// Never prints a key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GoogleCredentials::ApplicationDefault => f.write_str("ApplicationDefault"),
+            GoogleCredentials::KeyFile(path) => write!(f, "KeyFile({path:?})"),
+            GoogleCredentials::Key(_) => f.write_str("Key(..)"),
+        }
     }
 }
 
@@ -130,15 +154,27 @@ impl Authenticator for NoCredentials {
 impl Warehouse {
     pub async fn connect(settings: WarehouseSettings) -> Result<Self, SinkError> {
         let mut builder = ClientBuilder::new();
-        let client = match (&settings.endpoint, &settings.credentials_file) {
+        let client = match (&settings.endpoint, &settings.credentials) {
             (Some(endpoint), _) => {
                 builder.with_v2_base_url(endpoint.trim_end_matches('/').to_string());
                 builder
                     .build_from_authenticator(Arc::new(NoCredentials))
                     .await
             }
-            (None, Some(file)) => builder.build_from_service_account_key_file(file).await,
-            (None, None) => builder.build_from_application_default_credentials().await,
+            (None, GoogleCredentials::KeyFile(file)) => {
+                builder.build_from_service_account_key_file(file).await
+            }
+            (None, GoogleCredentials::Key(json)) => {
+                let key = parse_service_account_key(json).map_err(|e| {
+                    SinkError::Warehouse(format!(
+                        "the Google credentials are not a service account key: {e}"
+                    ))
+                })?;
+                builder.build_from_service_account_key(key, false).await
+            }
+            (None, GoogleCredentials::ApplicationDefault) => {
+                builder.build_from_application_default_credentials().await
+            }
         }
         .map_err(|e| SinkError::Warehouse(format!("BigQuery client: {e}")))?;
         Ok(Warehouse { client, settings })

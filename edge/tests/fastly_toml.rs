@@ -1,0 +1,89 @@
+//! fastly.toml against the code: `fastly compute publish` ([setup]) and `fastly compute serve`
+//! ([local_server]) must create every config store key the edge reads, with the defaults the
+//! code would use anyway, so a new service starts complete and a local run matches it.
+
+use footfall_edge::config::{Config, CONFIG_STORE, KEYS};
+use std::collections::BTreeMap;
+
+/// Read on Fastly never: local runs only (see `clock`).
+const LOCAL_ONLY: &[&str] = &["simulated_clock"];
+/// What only the operator knows; everything else in [setup] is the code's default.
+const OPERATORS: &[&str] = &["kinesis_stream", "kinesis_region"];
+
+fn manifest() -> toml::Table {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fastly.toml");
+    std::fs::read_to_string(path).unwrap().parse().unwrap()
+}
+
+fn table<'a>(value: &'a toml::Table, path: &[&str]) -> &'a toml::Table {
+    path.iter().fold(value, |table, key| {
+        table[*key]
+            .as_table()
+            .unwrap_or_else(|| panic!("fastly.toml has no [{}]", path.join(".")))
+    })
+}
+
+/// The [setup] config store items, key → value.
+fn setup_items() -> BTreeMap<String, String> {
+    let manifest = manifest();
+    table(
+        &manifest,
+        &["setup", "config_stores", CONFIG_STORE, "items"],
+    )
+    .iter()
+    .map(|(key, item)| {
+        let value = item["value"].as_str().expect("every item has a value");
+        (key.clone(), value.to_string())
+    })
+    .collect()
+}
+
+/// The [local_server] config store contents, key → value.
+fn local_items() -> BTreeMap<String, String> {
+    let manifest = manifest();
+    table(
+        &manifest,
+        &["local_server", "config_stores", CONFIG_STORE, "contents"],
+    )
+    .iter()
+    .map(|(key, value)| (key.clone(), value.as_str().unwrap().to_string()))
+    .collect()
+}
+
+fn keys_except(skip: &[&str]) -> Vec<String> {
+    KEYS.iter()
+        .filter(|k| !skip.contains(k))
+        .map(|k| k.to_string())
+        .collect()
+}
+
+#[test]
+fn setup_creates_every_key_the_edge_reads_but_the_local_only_ones() {
+    let setup: Vec<String> = setup_items().into_keys().collect();
+    let mut expected = keys_except(LOCAL_ONLY);
+    expected.sort();
+    assert_eq!(setup, expected);
+}
+
+#[test]
+fn setup_values_are_the_codes_defaults_except_the_operators_own() {
+    let setup = setup_items();
+    let (from_setup, problems) = Config::load(|key| setup.get(key).cloned());
+    assert_eq!(problems, vec![], "[setup] loads without a problem");
+    let (defaults, _) = Config::load(|key| OPERATORS.contains(&key).then(|| setup[key].clone()));
+    assert_eq!(from_setup, defaults);
+}
+
+#[test]
+fn local_server_sets_every_key_and_loads_without_problems() {
+    let local = local_items();
+    let mut expected = keys_except(&[]);
+    expected.sort();
+    assert_eq!(local.keys().cloned().collect::<Vec<_>>(), expected);
+    let (config, problems) = Config::load(|key| local.get(key).cloned());
+    assert_eq!(problems, vec![]);
+    assert!(
+        config.simulated_clock,
+        "local runs may replay days of visits"
+    );
+}
