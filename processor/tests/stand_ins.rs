@@ -816,3 +816,18 @@ fn the_google_key_is_read_from_secrets_manager() {
         assert!(missing.contains("footfall/missing"), "{missing}");
     });
 }
+
+#[test]
+fn setup_creates_the_bucket_in_the_region_outside_us_east_1_too() {
+    let s = stand_ins();
+    let mut env = common::env("frankfurt", &s.moto.endpoint(), &s.bigquery.endpoint());
+    env.retain(|(key, _)| key != "AWS_REGION");
+    env.push(("AWS_REGION".into(), "eu-central-1".into()));
+    processor(&env, &["setup"]);
+    processor(&env, &["setup"]); // the bucket exists now: still fine
+    assert_eq!(
+        s.moto.keys(&value(&env, "FOOTFALL_BUCKET"), ""),
+        Vec::<String>::new(),
+        "an empty bucket"
+    );
+}

@@ -5,6 +5,7 @@
 use super::SinkError;
 use crate::batch::{BatchId, DeadLetter};
 use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use footfall_event::EnrichedEvent;
@@ -66,10 +67,23 @@ impl Archive {
 
     /// Creates the bucket if it does not exist (for local stand-ins; production uses deploy/).
     pub async fn create_bucket(&self) -> Result<(), SinkError> {
+        // Outside us-east-1, S3 wants the bucket's region named (and refuses to create it
+        // otherwise, even when the bucket exists already).
+        let region = self
+            .client
+            .config()
+            .region()
+            .map(|r| r.as_ref().to_string());
+        let location = region.filter(|r| r != "us-east-1").map(|r| {
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(r.as_str()))
+                .build()
+        });
         match self
             .client
             .create_bucket()
             .bucket(&self.bucket)
+            .set_create_bucket_configuration(location)
             .send()
             .await
         {
