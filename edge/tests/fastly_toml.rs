@@ -23,31 +23,31 @@ fn table<'a>(value: &'a toml::Table, path: &[&str]) -> &'a toml::Table {
     })
 }
 
-/// The [setup] config store items, key → value.
-fn setup_items() -> BTreeMap<String, String> {
+/// The config store's entries under `path`, key → value, each value read by `value`.
+fn entries(path: &[&str], value: fn(&toml::Value) -> Option<&str>) -> BTreeMap<String, String> {
     let manifest = manifest();
-    table(
-        &manifest,
-        &["setup", "config_stores", CONFIG_STORE, "items"],
-    )
-    .iter()
-    .map(|(key, item)| {
-        let value = item["value"].as_str().expect("every item has a value");
-        (key.clone(), value.to_string())
+    table(&manifest, path)
+        .iter()
+        .map(|(key, entry)| {
+            let text = value(entry).unwrap_or_else(|| panic!("{key} has no text value"));
+            (key.clone(), text.to_string())
+        })
+        .collect()
+}
+
+/// The [setup] config store items (each a table with a `value`), key → value.
+fn setup_items() -> BTreeMap<String, String> {
+    entries(&["setup", "config_stores", CONFIG_STORE, "items"], |item| {
+        item.get("value")?.as_str()
     })
-    .collect()
 }
 
 /// The [local_server] config store contents, key → value.
 fn local_items() -> BTreeMap<String, String> {
-    let manifest = manifest();
-    table(
-        &manifest,
+    entries(
         &["local_server", "config_stores", CONFIG_STORE, "contents"],
+        toml::Value::as_str,
     )
-    .iter()
-    .map(|(key, value)| (key.clone(), value.as_str().unwrap().to_string()))
-    .collect()
 }
 
 fn keys_except(skip: &[&str]) -> Vec<String> {
@@ -86,4 +86,34 @@ fn local_server_sets_every_key_and_loads_without_problems() {
         config.simulated_clock,
         "local runs may replay days of visits"
     );
+}
+
+#[test]
+fn both_sides_have_the_secrets_and_backends_the_edge_uses() {
+    use footfall_edge::config::{KINESIS_BACKEND, ORIGIN_BACKEND, SECRET_STORE};
+    use footfall_edge::kinesis::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+    let manifest = manifest();
+    let setup_secrets: Vec<&String> = table(
+        &manifest,
+        &["setup", "secret_stores", SECRET_STORE, "entries"],
+    )
+    .keys()
+    .collect();
+    assert_eq!(setup_secrets, [ACCESS_KEY_ID, SECRET_ACCESS_KEY]);
+    let local_secrets: Vec<&str> = manifest["local_server"]["secret_stores"][SECRET_STORE]
+        .as_array()
+        .expect("[[local_server.secret_stores.footfall_secrets]]")
+        .iter()
+        .map(|entry| entry["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(local_secrets, [ACCESS_KEY_ID, SECRET_ACCESS_KEY]);
+    for side in ["setup", "local_server"] {
+        let backends = table(&manifest, &[side, "backends"]);
+        for backend in [ORIGIN_BACKEND, KINESIS_BACKEND] {
+            assert!(
+                backends.contains_key(backend),
+                "[{side}.backends.{backend}]"
+            );
+        }
+    }
 }
