@@ -49,6 +49,10 @@ pub fn drive(
     let agent: Agent = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        // A fresh connection per request: a request reusing a connection to Viceroy waits
+        // ~40 ms (measured: 43 ms against 2 ms on a new loopback connection), which would make
+        // the generator, not the edge, the bottleneck.
+        .max_idle_connections(0)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
