@@ -9,6 +9,17 @@ use std::collections::BTreeMap;
 const LOCAL_ONLY: &[&str] = &["simulated_clock"];
 /// What only the operator knows; everything else in [setup] is the code's default.
 const OPERATORS: &[&str] = &["kinesis_stream", "kinesis_region"];
+/// Unset by default. Not in [setup]: the Fastly CLI stores an item with an empty value as the
+/// word "example" (a cookie domain of "example", tracking only the host "example", ...).
+const UNSET_BY_DEFAULT: &[&str] = &[
+    "kinesis_host",
+    "consent_cookie",
+    "consent_value",
+    "cookie_domain",
+    "track_hosts",
+    "exclude_paths",
+    "asset_extensions",
+];
 
 fn manifest() -> toml::Table {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fastly.toml");
@@ -58,11 +69,21 @@ fn keys_except(skip: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn setup_creates_every_key_the_edge_reads_but_the_local_only_ones() {
-    let setup: Vec<String> = setup_items().into_keys().collect();
-    let mut expected = keys_except(LOCAL_ONLY);
+fn setup_creates_every_key_that_has_a_value_by_default() {
+    let setup = setup_items();
+    let mut expected = keys_except(&[LOCAL_ONLY, UNSET_BY_DEFAULT].concat());
     expected.sort();
-    assert_eq!(setup, expected);
+    assert_eq!(setup.keys().cloned().collect::<Vec<_>>(), expected);
+    for (key, value) in &setup {
+        assert!(!value.is_empty(), "{key}: the CLI would store \"example\"");
+    }
+}
+
+#[test]
+fn keys_left_out_of_setup_really_are_unset_by_default() {
+    let (defaults, _) = Config::load(|_| None);
+    let (empty, _) = Config::load(|key| UNSET_BY_DEFAULT.contains(&key).then(String::new));
+    assert_eq!(empty, defaults, "an empty value means the default");
 }
 
 #[test]
