@@ -7,7 +7,9 @@ use crate::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use crate::enrich::Enricher;
 use crate::sink::archive::Archive;
 use crate::sink::views::DEFAULT_CONVERSION_PATTERN;
-use crate::sink::warehouse::{GoogleCredentials, RetryPolicy, Warehouse, WarehouseSettings};
+use crate::sink::warehouse::{
+    GoogleCredentials, RetryPolicy, SetupOptions, Warehouse, WarehouseSettings,
+};
 use crate::sink::Sinks;
 use crate::source::consume::{ConsumeOptions, StartPosition};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,7 +41,7 @@ pub enum Command {
     /// Enrich NDJSON raw events from stdin to stdout; bad lines are reported on stderr.
     Enrich,
     /// Create the BigQuery dataset, table and views, and the S3 bucket (idempotent).
-    Setup,
+    Setup(SetupArgs),
     /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
     /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
     Query(QueryArgs),
@@ -49,6 +51,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct SetupArgs {
+    /// BigQuery location of a new dataset (an existing one keeps its own).
+    #[arg(long, env = "FOOTFALL_BIGQUERY_LOCATION", default_value = "US")]
+    pub bigquery_location: String,
+    /// Regex (RE2) of the URLs of conversion pages, for the `attribution` view.
+    #[arg(long, env = "FOOTFALL_CONVERSION_PATTERN", default_value = DEFAULT_CONVERSION_PATTERN)]
+    pub conversion_pattern: String,
+}
+
+impl SetupArgs {
+    pub fn options(&self) -> SetupOptions {
+        SetupOptions {
+            location: self.bigquery_location.clone(),
+            conversion_pattern: self.conversion_pattern.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -107,13 +128,6 @@ pub struct SinkArgs {
         default_value = "events"
     )]
     pub bigquery_table: String,
-    #[arg(
-        long,
-        global = true,
-        env = "FOOTFALL_BIGQUERY_LOCATION",
-        default_value = "US"
-    )]
-    pub bigquery_location: String,
     /// BigQuery API base URL of an emulator (reached without credentials).
     #[arg(long, global = true, env = "FOOTFALL_BIGQUERY_ENDPOINT")]
     pub bigquery_endpoint: Option<String>,
@@ -132,14 +146,6 @@ pub struct SinkArgs {
         default_value_t = 6
     )]
     pub bigquery_attempts: u32,
-    /// Regex (RE2) of the URLs of conversion pages, for the `attribution` view (`setup`).
-    #[arg(
-        long,
-        global = true,
-        env = "FOOTFALL_CONVERSION_PATTERN",
-        default_value = DEFAULT_CONVERSION_PATTERN
-    )]
-    pub conversion_pattern: String,
 }
 
 #[derive(Args, Debug)]
@@ -246,12 +252,10 @@ impl SinkArgs {
                     table: self.bigquery_table.clone(),
                     endpoint: self.bigquery_endpoint.clone(),
                     credentials: self.google_credentials(aws).await?,
-                    location: self.bigquery_location.clone(),
                     retry: RetryPolicy {
                         attempts: self.bigquery_attempts.max(1),
                         ..RetryPolicy::default()
                     },
-                    conversion_pattern: self.conversion_pattern.clone(),
                 })
                 .await
                 .map_err(|e| e.to_string())?,
@@ -260,9 +264,7 @@ impl SinkArgs {
         };
         Ok(Sinks { archive, warehouse })
     }
-}
 
-impl SinkArgs {
     /// The Google credentials: from Secrets Manager, a key file, or the environment's default.
     /// An emulator endpoint needs none.
     pub async fn google_credentials(

@@ -56,14 +56,17 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Setup => {
+        Command::Setup(args) => {
             let sinks = cli.sinks.sinks(&aws().await).await?;
             if let Some(archive) = &sinks.archive {
                 archive.create_bucket().await.map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: bucket ready");
             }
             if let Some(warehouse) = &sinks.warehouse {
-                warehouse.set_up().await.map_err(|e| e.to_string())?;
+                warehouse
+                    .set_up(&args.options())
+                    .await
+                    .map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: BigQuery dataset, table and views ready");
             }
             Ok(())
@@ -87,13 +90,11 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             let warehouse = sinks
                 .warehouse
                 .ok_or("query needs BigQuery: set FOOTFALL_BIGQUERY_PROJECT")?;
-            let params = query::parameters(&sql, &args.params);
-            let answer = warehouse
-                .query(&warehouse.placeholders().render(&sql), &params)
+            let (table, rows) = query::run(&warehouse, &sql, &args.params)
                 .await
                 .map_err(|e| e.to_string())?;
-            print!("{}", query::table(&answer));
-            eprintln!("footfall-processor: {} rows", answer.rows.len());
+            print!("{table}");
+            eprintln!("footfall-processor: {rows} rows");
             Ok(())
         }
         Command::Consume(args) => {

@@ -1,9 +1,35 @@
 //! Saved queries (`sql/queries/`): their parameters, with defaults the file itself declares in
 //! `-- parameter NAME: VALUE` lines, and the answer as a text table, as `bq query` prints it.
 
-use crate::sink::warehouse::Answer;
+use crate::sink::warehouse::{Answer, Warehouse};
+use crate::sink::SinkError;
 use serde_json::Value;
 use time::OffsetDateTime;
+
+/// Runs the saved query `sql` with the `given` parameters (over the file's own defaults) and
+/// returns its answer as a table, and the number of rows shown. Says so when only the first
+/// page of rows was read.
+pub async fn run(
+    warehouse: &Warehouse,
+    sql: &str,
+    given: &[(String, String)],
+) -> Result<(String, usize), SinkError> {
+    let answer = warehouse
+        .query(
+            &warehouse.placeholders().render(sql),
+            &parameters(sql, given),
+        )
+        .await?;
+    let mut text = table(&answer);
+    if answer.total_rows > answer.rows.len() {
+        text += &format!(
+            "(the first {} of {} rows; add ORDER BY and LIMIT to the query)\n",
+            answer.rows.len(),
+            answer.total_rows
+        );
+    }
+    Ok((text, answer.rows.len()))
+}
 
 /// `name=value` from the command line.
 pub fn parse_param(arg: &str) -> Result<(String, String), String> {
@@ -178,6 +204,7 @@ mod tests {
     #[test]
     fn the_table_aligns_formats_and_shows_nulls() {
         let answer = Answer {
+            total_rows: 2,
             columns: vec![
                 ("n".into(), "INTEGER".into()),
                 ("url".into(), "STRING".into()),

@@ -84,10 +84,3 @@ fn the_lambda_sets_nothing_the_processor_does_not_read() {
         );
     }
 }
-
-#[test]
-fn the_google_key_comes_from_secrets_manager_never_from_plain_text() {
-    let settings = lambda_settings(&template());
-    assert!(settings.contains("FOOTFALL_GOOGLE_CREDENTIALS_SECRET"));
-    assert!(!settings.contains("GOOGLE_APPLICATION_CREDENTIALS"));
-}

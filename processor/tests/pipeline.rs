@@ -462,15 +462,17 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
         .into_iter()
         .map(|row| (row[0].clone(), run.path_of(&row[1])))
         .collect();
+    // Per page, its query left out: B's newsletter landing counts as /blog/bounce-rate, and
+    // /career/ is A's visit and B's ad click.
+    let expected = [
+        (2, "/blog/server-side-tracking"),
+        (2, "/career/"),
+        (1, "/blog/"),
+        (1, "/blog/bounce-rate"),
+    ];
     assert_eq!(
         answer,
-        [
-            ("2".to_string(), "/blog/server-side-tracking".to_string()),
-            ("1".to_string(), "/blog/".to_string()),
-            ("1".to_string(), format!("/blog/bounce-rate?{NEWSLETTER}")),
-            ("1".to_string(), "/career/".to_string()),
-            ("1".to_string(), format!("/career/?{GOOGLE_ADS}")),
-        ]
+        expected.map(|(n, page)| (n.to_string(), page.to_string()))
     );
     // Asked about the other job ad, nobody had seen it.
     assert_eq!(

@@ -12,7 +12,6 @@ use footfall_processor::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use footfall_processor::enrich::Enricher;
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::sink::archive::Archive;
-use footfall_processor::sink::views::DEFAULT_CONVERSION_PATTERN;
 use footfall_processor::sink::warehouse::{
     GoogleCredentials, RetryPolicy, Warehouse, WarehouseSettings,
 };
@@ -66,13 +65,11 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
             table: "events".into(),
             endpoint: Some(bigquery.into()),
             credentials: GoogleCredentials::ApplicationDefault,
-            location: "US".into(),
             retry: RetryPolicy {
                 attempts: 6,
                 base: Duration::from_millis(20),
                 cap: Duration::from_millis(200),
             },
-            conversion_pattern: DEFAULT_CONVERSION_PATTERN.into(),
         })
         .await
         .unwrap();
@@ -794,9 +791,7 @@ fn the_google_key_is_read_from_secrets_manager() {
                 table: "events".into(),
                 endpoint: None,
                 credentials,
-                location: "US".into(),
                 retry: RetryPolicy::default(),
-                conversion_pattern: DEFAULT_CONVERSION_PATTERN.into(),
             })
         };
 

@@ -1,7 +1,7 @@
 -- Which other pages did people read, in the same session, before they first saw a job ad?
--- Page views per url before the session's first view of a page matching the job_ad parameter
--- (a regex), leaving out the pages inside the career section, the section parameter (its index
--- page, e.g. /career, is kept). No at-sign names in these comments: bqemulator would count them
+-- Page views per page (the url without its query) before the session's first view of a page
+-- matching the job_ad parameter (a regex), leaving out the pages inside the career section, the
+-- section parameter (its index page, e.g. /career, is kept). No at-sign names in these comments: bqemulator would count them
 -- as parameters.
 -- parameter job_ad: (?i)/career/jobs/data-engineer
 -- parameter section: career
@@ -16,10 +16,14 @@ WITH
     WHERE session_id IS NOT NULL AND REGEXP_CONTAINS(url, @job_ad)
     GROUP BY session_id
   )
-SELECT COUNT(*) AS n, url
-FROM `{{project}}.{{dataset}}.pageviews`
-JOIN job_ad_sessions USING (session_id)
-WHERE timestamp < job_ad_seen
-  AND NOT (ARRAY_LENGTH(path) > 1 AND path[SAFE_OFFSET(0)] = @section)
-GROUP BY url
-ORDER BY n DESC, url
+SELECT COUNT(*) AS n, page
+FROM (
+  -- The page without its query: campaign tags and ad click ids would split one page into many.
+  SELECT REGEXP_REPLACE(url, r'[?#].*$', '') AS page, path
+  FROM `{{project}}.{{dataset}}.pageviews`
+  JOIN job_ad_sessions USING (session_id)
+  WHERE timestamp < job_ad_seen
+)
+WHERE NOT (ARRAY_LENGTH(path) > 1 AND path[SAFE_OFFSET(0)] = @section)
+GROUP BY page
+ORDER BY n DESC, page

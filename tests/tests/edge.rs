@@ -612,3 +612,33 @@ fn fastly_compute_serve_runs_the_package_offline() {
     assert_eq!(events.len(), 1, "{}", edge.output());
     assert!(events[0].url.ends_with("/via-cli"));
 }
+
+#[test]
+fn the_simulated_clock_is_honoured_only_where_the_local_setting_allows_it() {
+    let s = shared();
+    let clock = ("footfall-clock", "1700000000123");
+    // The shared edge has no simulated_clock setting: the header is only data.
+    get(
+        &s.edge.url("/clock"),
+        &[("user-agent", "clock-not-allowed"), clock],
+    );
+    let ignored = kinesis_events(1, "clock-not-allowed");
+    let this_year = humantime::format_rfc3339(std::time::SystemTime::now()).to_string();
+    assert_eq!(ignored.len(), 1);
+    assert_eq!(ignored[0].timestamp[..4], this_year[..4], "{ignored:?}");
+
+    // With it (and under Viceroy, which reports FASTLY_HOSTNAME=localhost) the request names
+    // its own time.
+    let simulated = Edge::start(
+        s.origin.port,
+        s.kinesalite.port,
+        &[("simulated_clock", "true")],
+    );
+    get(
+        &simulated.url("/clock"),
+        &[("user-agent", "clock-allowed"), clock],
+    );
+    let honoured = kinesis_events(1, "clock-allowed");
+    assert_eq!(honoured.len(), 1);
+    assert_eq!(honoured[0].timestamp, "2023-11-14T22:13:20.123Z");
+}

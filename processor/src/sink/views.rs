@@ -35,20 +35,21 @@ pub struct Placeholders<'a> {
     pub project: &'a str,
     pub dataset: &'a str,
     pub table: &'a str,
-    /// A regular expression (RE2) matched against page view URLs.
-    pub conversion_pattern: &'a str,
+    /// A regular expression (RE2) matched against page view URLs; only the views need it.
+    pub conversion_pattern: Option<&'a str>,
 }
 
 impl Placeholders<'_> {
     /// `sql` with every placeholder filled in; the pattern becomes a quoted string literal.
     pub fn render(&self, sql: &str) -> String {
-        sql.replace("{{project}}", self.project)
+        let sql = sql
+            .replace("{{project}}", self.project)
             .replace("{{dataset}}", self.dataset)
-            .replace("{{table}}", self.table)
-            .replace(
-                "{{conversion_pattern}}",
-                &string_literal(self.conversion_pattern),
-            )
+            .replace("{{table}}", self.table);
+        match self.conversion_pattern {
+            Some(pattern) => sql.replace("{{conversion_pattern}}", &string_literal(pattern)),
+            None => sql,
+        }
     }
 }
 
@@ -69,7 +70,7 @@ mod tests {
         project: "p",
         dataset: "d",
         table: "events",
-        conversion_pattern: DEFAULT_CONVERSION_PATTERN,
+        conversion_pattern: Some(DEFAULT_CONVERSION_PATTERN),
     };
 
     #[test]
@@ -97,7 +98,7 @@ mod tests {
     #[test]
     fn the_conversion_pattern_is_one_safe_string_literal() {
         let tricky = Placeholders {
-            conversion_pattern: r"it's\d+",
+            conversion_pattern: Some(r"it's\d+"),
             ..HERE
         };
         assert_eq!(

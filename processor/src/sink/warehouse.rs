@@ -37,8 +37,14 @@ pub struct WarehouseSettings {
     pub endpoint: Option<String>,
     /// How the client proves who it is (ignored with an emulator `endpoint`).
     pub credentials: GoogleCredentials,
-    pub location: String,
     pub retry: RetryPolicy,
+}
+
+/// What only `setup` needs: where a new dataset lives, and what the views count as a conversion.
+#[derive(Debug, Clone)]
+pub struct SetupOptions {
+    /// BigQuery location of the dataset, e.g. `US` or `EU` (fixed once it exists).
+    pub location: String,
     /// The regex of conversion page URLs, for the `attribution` view.
     pub conversion_pattern: String,
 }
@@ -49,6 +55,8 @@ pub struct WarehouseSettings {
 pub struct Answer {
     pub columns: Vec<(String, String)>,
     pub rows: Vec<Vec<serde_json::Value>>,
+    /// Rows in the whole result; more than `rows` holds when only the first page was read.
+    pub total_rows: usize,
 }
 
 /// `TIMESTAMP`, `STRING`, ... as BigQuery spells the type.
@@ -234,7 +242,7 @@ impl Warehouse {
 
     /// Creates the dataset and the partitioned, clustered events table where they do not exist
     /// yet, and (re)creates the views of `sql/views/`.
-    pub async fn set_up(&self) -> Result<(), SinkError> {
+    pub async fn set_up(&self, options: &SetupOptions) -> Result<(), SinkError> {
         let s = &self.settings;
         let exists = |result: Result<_, BQError>| match result {
             Ok(_) => Ok(()),
@@ -244,7 +252,7 @@ impl Warehouse {
         exists(
             self.client
                 .dataset()
-                .create(Dataset::new(&s.project, &s.dataset).location(&s.location))
+                .create(Dataset::new(&s.project, &s.dataset).location(&options.location))
                 .await
                 .map(|_| ()),
         )
@@ -256,20 +264,24 @@ impl Warehouse {
             });
         exists(self.client.table().create(table).await.map(|_| ()))
             .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
+        let placeholders = Placeholders {
+            conversion_pattern: Some(&options.conversion_pattern),
+            ..self.placeholders()
+        };
         for (_, ddl) in VIEWS {
-            self.query(&self.placeholders().render(ddl), &[]).await?;
+            self.query(&placeholders.render(ddl), &[]).await?;
         }
         Ok(())
     }
 
-    /// The placeholders of this warehouse's views and saved queries.
+    /// The placeholders of this warehouse's saved queries (the views' are `set_up`'s).
     pub fn placeholders(&self) -> Placeholders<'_> {
         let s = &self.settings;
         Placeholders {
             project: &s.project,
             dataset: &s.dataset,
             table: &s.table,
-            conversion_pattern: &s.conversion_pattern,
+            conversion_pattern: None,
         }
     }
 
@@ -290,16 +302,18 @@ impl Warehouse {
                     .await
             })
             .await?;
-        // An emulator reports a failed statement in the body of a 200 answer.
+        // BigQuery answers a failed statement with an HTTP error, and lists mere warnings here;
+        // an emulator reports its failures here, in a 200 answer.
         if let Some(errors) = response.errors.as_ref().filter(|e| !e.is_empty()) {
             let messages: Vec<String> = errors
                 .iter()
                 .map(|e| e.message.clone().unwrap_or_default())
                 .collect();
-            return Err(SinkError::Warehouse(format!(
-                "query failed: {}",
-                messages.join("; ")
-            )));
+            let messages = messages.join("; ");
+            if self.settings.endpoint.is_some() {
+                return Err(SinkError::Warehouse(format!("query failed: {messages}")));
+            }
+            tracing::warn!(%messages, "BigQuery reported warnings for a query");
         }
         if response.job_complete == Some(false) {
             return Err(SinkError::Warehouse(
@@ -317,7 +331,8 @@ impl Warehouse {
                     .collect()
             })
             .unwrap_or_default();
-        let rows = response
+        let total_rows = response.total_rows.as_deref().and_then(|n| n.parse().ok());
+        let rows: Vec<Vec<serde_json::Value>> = response
             .rows
             .unwrap_or_default()
             .into_iter()
@@ -329,7 +344,11 @@ impl Warehouse {
                     .collect()
             })
             .collect();
-        Ok(Answer { columns, rows })
+        Ok(Answer {
+            total_rows: total_rows.unwrap_or(rows.len()),
+            columns,
+            rows,
+        })
     }
 
     async fn with_retries<T, F, Fut>(&self, what: &str, mut call: F) -> Result<T, SinkError>
