@@ -17,7 +17,7 @@ use ureq::Agent;
 pub struct Outcome {
     /// Page requests answered, whatever their status.
     pub answered: usize,
-    /// Page requests that got no answer at all.
+    /// Requests (pages or assets) that got no answer at all.
     pub failed: usize,
     /// Asset requests answered.
     pub assets: usize,
@@ -96,7 +96,7 @@ struct Browser<'a> {
     agent: &'a Agent,
     base_url: &'a str,
     actor: &'a Actor,
-    cookies: BTreeMap<String, String>,
+    cookies: CookieJar,
     outcome: Outcome,
 }
 
@@ -106,7 +106,7 @@ impl<'a> Browser<'a> {
             agent,
             base_url,
             actor,
-            cookies: BTreeMap::new(),
+            cookies: CookieJar::default(),
             outcome: Outcome::default(),
         }
     }
@@ -148,19 +148,15 @@ impl<'a> Browser<'a> {
         if hit.prefetch {
             request = request.header("sec-purpose", "prefetch");
         }
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect();
-            request = request.header("cookie", jar.join("; "));
+        if let Some(cookie) = self.cookies.header() {
+            request = request.header("cookie", cookie);
         }
         match request.call() {
             Ok(mut response) => {
                 if self.actor.keeps_cookies() {
                     for set_cookie in response.headers().get_all("set-cookie") {
-                        self.keep(&String::from_utf8_lossy(set_cookie.as_bytes()));
+                        self.cookies
+                            .keep(&String::from_utf8_lossy(set_cookie.as_bytes()));
                     }
                 }
                 let _ = response.body_mut().read_to_vec();
@@ -192,8 +188,16 @@ impl<'a> Browser<'a> {
             self.outcome.errors.push(format!("{path}: {error}"));
         }
     }
+}
 
-    /// Keeps a `Set-Cookie`'s `name=value` in the jar (removes it when it expires now).
+/// A browser's cookies: what the site set, sent back on every request (one site, one path).
+#[derive(Debug, Default)]
+struct CookieJar {
+    cookies: BTreeMap<String, String>,
+}
+
+impl CookieJar {
+    /// Keeps a `Set-Cookie`'s `name=value` (removes it when it expires now).
     fn keep(&mut self, set_cookie: &str) {
         let pair = set_cookie.split(';').next().unwrap_or_default();
         let Some((name, value)) = pair.split_once('=') else {
@@ -208,5 +212,36 @@ impl<'a> Browser<'a> {
             self.cookies
                 .insert(name.trim().to_string(), value.trim().to_string());
         }
+    }
+
+    /// The `Cookie` header to send, if there is anything to send.
+    fn header(&self) -> Option<String> {
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jar_keeps_replaces_and_expires_cookies() {
+        let mut jar = CookieJar::default();
+        assert_eq!(jar.header(), None);
+        jar.keep("footfall_visitor=abc; Max-Age=63072000; Path=/; HttpOnly");
+        jar.keep("footfall_session=s1.100.; Path=/; Secure");
+        assert_eq!(
+            jar.header().as_deref(),
+            Some("footfall_session=s1.100.; footfall_visitor=abc")
+        );
+        jar.keep("footfall_session=s2.200.tag; Path=/");
+        jar.keep("footfall_visitor=; Max-Age=0; Path=/");
+        jar.keep("no equals sign; Path=/");
+        assert_eq!(jar.header().as_deref(), Some("footfall_session=s2.200.tag"));
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use footfall_demo::drive::drive;
-use footfall_demo::plan::{Plan, Settings, DAY};
+use footfall_demo::plan::{first_moment, Plan, Settings};
 use footfall_demo::watch::Watcher;
 use footfall_processor::cli::{s3_client, SinkArgs};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Sends realistic visits through the local edge: people from search, social, email and
     /// ads over several simulated days, returning visitors, bounces, GPC, prefetches and
-    /// crawlers. The same seed sends the same visits.
+    /// crawlers. The same seed sends the same visits. Prints the number of page requests
+    /// answered on stdout; everything else goes to stderr.
     Traffic(TrafficArgs),
     /// Follows the local pipeline: events shipped to Kinesis, archived in S3 (and dead
     /// letters), loaded into BigQuery, and sessions, as live counts. Reads the same
@@ -39,6 +40,12 @@ struct WatchArgs {
     /// Seconds between looks.
     #[arg(long, default_value_t = 2)]
     every: u64,
+    /// Stop once BigQuery holds this many rows (for scripts: wait until generated traffic is
+    /// loaded); fails after --timeout seconds.
+    #[arg(long)]
+    until: Option<u64>,
+    #[arg(long, default_value_t = 300, requires = "until")]
+    timeout: u64,
     #[command(flatten)]
     sinks: SinkArgs,
 }
@@ -93,16 +100,11 @@ fn main() -> ExitCode {
 }
 
 fn traffic(args: TrafficArgs) -> Result<(), String> {
-    let start_ms = match &args.start {
-        Some(day) => day_start_ms(day)?,
-        // The days up to an hour ago: the last sessions (under 45 minutes) end before now.
-        None => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            (now.as_millis() as u64).saturating_sub(u64::from(args.days) * DAY + DAY / 24)
-        }
-    };
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64;
+    let start_ms = first_moment(args.start.as_deref(), args.days, now_ms)?;
     let plan = Plan::generate(&Settings {
         seed: args.seed,
         visitors: args.visitors,
@@ -133,6 +135,8 @@ fn traffic(args: TrafficArgs) -> Result<(), String> {
     );
     let outcome = drive(&plan, &args.edge, args.workers, &progress).map_err(|e| e.to_string())?;
     progress.finish();
+    // The one line on stdout, for scripts (scripts/demo waits for this many rows in BigQuery).
+    println!("{}", outcome.answered);
     eprintln!(
         "footfall-demo: {} page requests answered ({} assets besides), {} failed",
         outcome.answered, outcome.assets, outcome.failed
@@ -171,6 +175,7 @@ async fn watch(args: WatchArgs) -> Result<(), String> {
     );
     let status = ProgressBar::new_spinner();
     status.enable_steady_tick(Duration::from_millis(250));
+    let started = std::time::Instant::now();
     let mut last = None;
     loop {
         let (counts, problems) = watcher.poll().await;
@@ -187,15 +192,19 @@ async fn watch(args: WatchArgs) -> Result<(), String> {
             status.set_message(line.clone());
         }
         last = Some(line);
+        if let Some(rows) = args.until {
+            if counts.loaded >= rows {
+                status.finish();
+                return Ok(());
+            }
+            if started.elapsed() > Duration::from_secs(args.timeout) {
+                status.finish();
+                return Err(format!(
+                    "BigQuery holds {} of {rows} rows after {} s; see the processor's log",
+                    counts.loaded, args.timeout
+                ));
+            }
+        }
         tokio::time::sleep(Duration::from_secs(args.every.max(1))).await;
     }
-}
-
-/// Midnight UTC of `YYYY-MM-DD`, in Unix milliseconds.
-fn day_start_ms(day: &str) -> Result<u64, String> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(day, format)
-        .map_err(|e| format!("--start {day:?} is not a YYYY-MM-DD date ({e})"))?;
-    let seconds = date.midnight().assume_utc().unix_timestamp();
-    u64::try_from(seconds * 1000).map_err(|_| format!("--start {day:?} is before 1970"))
 }

@@ -227,6 +227,19 @@ impl Plan {
     }
 }
 
+/// The first simulated moment: midnight UTC of `start` (`YYYY-MM-DD`), or else `days` before
+/// an hour ago, so the last sessions (under 45 minutes) end before `now_ms`.
+pub fn first_moment(start: Option<&str>, days: u32, now_ms: u64) -> Result<u64, String> {
+    let Some(day) = start else {
+        return Ok(now_ms.saturating_sub(u64::from(days) * DAY + HOUR));
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(day, format)
+        .map_err(|e| format!("--start {day:?} is not a YYYY-MM-DD date ({e})"))?;
+    let seconds = date.midnight().assume_utc().unix_timestamp();
+    u64::try_from(seconds * 1000).map_err(|_| format!("--start {day:?} is before 1970"))
+}
+
 fn weighted<T>(rng: &mut StdRng, items: &'static [T], weight: impl Fn(&T) -> u32) -> &'static T {
     items
         .choose_weighted(rng, |item| weight(item))
@@ -465,6 +478,20 @@ mod tests {
                 "{category}"
             );
         }
+    }
+
+    #[test]
+    fn the_first_moment_is_a_given_day_or_the_days_before_an_hour_ago() {
+        assert_eq!(
+            first_moment(Some("2025-12-01"), 7, 0),
+            Ok(1_764_547_200_000)
+        );
+        let now = 1_764_547_200_000 + 10 * DAY;
+        assert_eq!(first_moment(None, 7, now), Ok(now - 7 * DAY - HOUR));
+        assert!(first_moment(Some("1.12.2025"), 7, now)
+            .unwrap_err()
+            .contains("YYYY-MM-DD"));
+        assert!(first_moment(Some("1969-12-31"), 7, now).is_err());
     }
 
     #[test]

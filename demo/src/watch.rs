@@ -2,6 +2,7 @@
 //! in the Kinesis stream (what the edge shipped), events and dead letters in S3 (what the
 //! processor archived), rows in BigQuery (what it loaded) and the sessions the views see.
 
+use aws_sdk_kinesis::error::DisplayErrorContext;
 use aws_sdk_kinesis::types::ShardIteratorType;
 use flate2::read::GzDecoder;
 use footfall_processor::sink::warehouse::Warehouse;
@@ -28,11 +29,20 @@ impl std::fmt::Display for Counts {
     }
 }
 
+/// Where the watcher is in one shard.
+#[derive(Default)]
+struct Cursor {
+    /// Where to read next; `None` after a failed read, so a new one is asked for.
+    iterator: Option<String>,
+    /// The last record counted, to resume after.
+    last_sequence: Option<String>,
+}
+
 /// Reads the stages incrementally: the stream from where it left off, new S3 objects only.
 pub struct Watcher {
     kinesis: aws_sdk_kinesis::Client,
     stream: String,
-    iterators: BTreeMap<String, String>,
+    shards: BTreeMap<String, Cursor>,
     s3: aws_sdk_s3::Client,
     bucket: String,
     prefix: String,
@@ -53,7 +63,7 @@ impl Watcher {
         Watcher {
             kinesis,
             stream,
-            iterators: BTreeMap::new(),
+            shards: BTreeMap::new(),
             s3,
             bucket,
             prefix,
@@ -79,44 +89,51 @@ impl Watcher {
         (self.counts, problems)
     }
 
+    /// Counts the records added to each shard since the last look. A shard whose read fails is
+    /// picked up again after its last counted record on the next look.
     async fn read_stream(&mut self) -> Result<(), String> {
-        if self.iterators.is_empty() {
-            let shards = self
-                .kinesis
-                .list_shards()
-                .stream_name(&self.stream)
-                .send()
-                .await
-                .map_err(|e| format!("{}", aws_sdk_kinesis::error::DisplayErrorContext(e)))?;
-            for shard in shards.shards() {
-                let iterator = self
-                    .kinesis
+        let failed = |e: String| format!("stream {}: {e}", self.stream);
+        let listed = self
+            .kinesis
+            .list_shards()
+            .stream_name(&self.stream)
+            .send()
+            .await
+            .map_err(|e| failed(DisplayErrorContext(e).to_string()))?;
+        for shard in listed.shards() {
+            self.shards.entry(shard.shard_id().to_string()).or_default();
+        }
+        let kinesis = &self.kinesis;
+        for (id, cursor) in self.shards.iter_mut() {
+            if cursor.iterator.is_none() {
+                let request = kinesis
                     .get_shard_iterator()
                     .stream_name(&self.stream)
-                    .shard_id(shard.shard_id())
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                    .shard_id(id);
+                let request = match &cursor.last_sequence {
+                    Some(sequence) => request
+                        .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                        .starting_sequence_number(sequence),
+                    None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+                };
+                let answer = request
                     .send()
                     .await
-                    .map_err(|e| format!("{}", aws_sdk_kinesis::error::DisplayErrorContext(e)))?;
-                if let Some(iterator) = iterator.shard_iterator() {
-                    self.iterators
-                        .insert(shard.shard_id().to_string(), iterator.to_string());
-                }
+                    .map_err(|e| format!("shard {id}: {}", DisplayErrorContext(e)))?;
+                cursor.iterator = answer.shard_iterator().map(String::from);
             }
-        }
-        for iterator in self.iterators.values_mut() {
-            loop {
-                let page = self
-                    .kinesis
+            while let Some(iterator) = cursor.iterator.take() {
+                let page = kinesis
                     .get_records()
-                    .shard_iterator(iterator.as_str())
+                    .shard_iterator(iterator)
                     .send()
                     .await
-                    .map_err(|e| format!("{}", aws_sdk_kinesis::error::DisplayErrorContext(e)))?;
+                    .map_err(|e| format!("shard {id}: {}", DisplayErrorContext(e)))?;
                 self.counts.shipped += page.records().len() as u64;
-                if let Some(next) = page.next_shard_iterator() {
-                    *iterator = next.to_string();
+                if let Some(last) = page.records().last() {
+                    cursor.last_sequence = Some(last.sequence_number().to_string());
                 }
+                cursor.iterator = page.next_shard_iterator().map(String::from);
                 if page.records().is_empty() || page.millis_behind_latest() == Some(0) {
                     break;
                 }
