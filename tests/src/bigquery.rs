@@ -92,6 +92,20 @@ impl BigQuery {
             .collect()
     }
 
+    /// A table's resource (`tables.get`): its schema, partitioning, clustering.
+    pub fn table(&self, dataset: &str, table: &str) -> serde_json::Value {
+        let url = format!(
+            "{}/projects/{PROJECT}/datasets/{dataset}/tables/{table}",
+            self.endpoint()
+        );
+        ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("tables.get {dataset}.{table}: {e}"))
+            .body_mut()
+            .read_json()
+            .expect("a table resource")
+    }
+
     /// `SELECT COUNT(*)` of a table or view.
     pub fn count(&self, table: &str) -> u64 {
         let rows = self.query(&format!("SELECT COUNT(*) AS n FROM `{PROJECT}.{table}`"));
