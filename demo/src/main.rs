@@ -173,38 +173,10 @@ async fn watch(args: WatchArgs) -> Result<(), String> {
         args.sinks.prefix.clone(),
         warehouse,
     );
-    let status = ProgressBar::new_spinner();
-    status.enable_steady_tick(Duration::from_millis(250));
-    let started = std::time::Instant::now();
-    let mut last = None;
-    loop {
-        let (counts, problems) = watcher.poll().await;
-        let line = match problems.first() {
-            None => counts.to_string(),
-            Some(problem) => format!("{counts} │ waiting for {problem}"),
-        };
-        if status.is_hidden() {
-            // Not a terminal (a log file): a line per change.
-            if last.as_ref() != Some(&line) {
-                eprintln!("{line}");
-            }
-        } else {
-            status.set_message(line.clone());
-        }
-        last = Some(line);
-        if let Some(rows) = args.until {
-            if counts.loaded >= rows {
-                status.finish();
-                return Ok(());
-            }
-            if started.elapsed() > Duration::from_secs(args.timeout) {
-                status.finish();
-                return Err(format!(
-                    "BigQuery holds {} of {rows} rows after {} s; see the processor's log",
-                    counts.loaded, args.timeout
-                ));
-            }
-        }
-        tokio::time::sleep(Duration::from_secs(args.every.max(1))).await;
-    }
+    let until = args
+        .until
+        .map(|rows| (rows, Duration::from_secs(args.timeout)));
+    watcher
+        .follow(Duration::from_secs(args.every.max(1)), until)
+        .await
 }

@@ -198,11 +198,7 @@ pub struct Plan {
 impl Plan {
     /// Page requests in the plan (prefetches included, assets not).
     pub fn hits(&self) -> usize {
-        self.actors
-            .iter()
-            .flat_map(|actor| &actor.visits)
-            .map(|visit| visit.hits.len())
-            .sum()
+        hits_of(&self.actors)
     }
 
     /// Draws a plan from `settings.seed`.
@@ -212,10 +208,7 @@ impl Plan {
         let mut actors: Vec<Actor> = (0..settings.visitors)
             .map(|_| person(&mut rng, settings, end_ms))
             .collect();
-        let person_hits: usize = Plan {
-            actors: actors.clone(),
-        }
-        .hits();
+        let person_hits = hits_of(&actors);
         let bot_percent = settings.bot_percent.min(90) as usize;
         let mut bot_hits = person_hits * bot_percent / (100 - bot_percent);
         while bot_hits > 0 {
@@ -238,6 +231,14 @@ pub fn first_moment(start: Option<&str>, days: u32, now_ms: u64) -> Result<u64, 
         .map_err(|e| format!("--start {day:?} is not a YYYY-MM-DD date ({e})"))?;
     let seconds = date.midnight().assume_utc().unix_timestamp();
     u64::try_from(seconds * 1000).map_err(|_| format!("--start {day:?} is before 1970"))
+}
+
+fn hits_of(actors: &[Actor]) -> usize {
+    actors
+        .iter()
+        .flat_map(|actor| &actor.visits)
+        .map(|visit| visit.hits.len())
+        .sum()
 }
 
 fn weighted<T>(rng: &mut StdRng, items: &'static [T], weight: impl Fn(&T) -> u32) -> &'static T {

@@ -6,8 +6,10 @@ use aws_sdk_kinesis::error::DisplayErrorContext;
 use aws_sdk_kinesis::types::ShardIteratorType;
 use flate2::read::GzDecoder;
 use footfall_processor::sink::warehouse::Warehouse;
+use indicatif::ProgressBar;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 /// Each stage's count so far.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,50 @@ impl Watcher {
 
     /// Counts the records added to each shard since the last look. A shard whose read fails is
     /// picked up again after its last counted record on the next look.
+    /// Shows the counts every `every`, on one line in a terminal, else a line per change. With
+    /// `until = (rows, timeout)`, returns once BigQuery holds `rows` rows, or fails after
+    /// `timeout`; without, runs until stopped.
+    pub async fn follow(
+        &mut self,
+        every: Duration,
+        until: Option<(u64, Duration)>,
+    ) -> Result<(), String> {
+        let status = ProgressBar::new_spinner();
+        status.enable_steady_tick(Duration::from_millis(250));
+        let started = Instant::now();
+        let mut last = None;
+        loop {
+            let (counts, problems) = self.poll().await;
+            let line = match problems.first() {
+                None => counts.to_string(),
+                Some(problem) => format!("{counts} │ waiting for {problem}"),
+            };
+            if status.is_hidden() {
+                if last.as_ref() != Some(&line) {
+                    eprintln!("{line}");
+                }
+            } else {
+                status.set_message(line.clone());
+            }
+            last = Some(line);
+            if let Some((rows, timeout)) = until {
+                if counts.loaded >= rows {
+                    status.finish();
+                    return Ok(());
+                }
+                if started.elapsed() > timeout {
+                    status.finish();
+                    return Err(format!(
+                        "BigQuery holds {} of {rows} rows after {} s; see the processor's log",
+                        counts.loaded,
+                        timeout.as_secs()
+                    ));
+                }
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+
     async fn read_stream(&mut self) -> Result<(), String> {
         let failed = |e: String| format!("stream {}: {e}", self.stream);
         let listed = self

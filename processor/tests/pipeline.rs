@@ -13,6 +13,7 @@ use footfall_demo::agents::{BROWSERS, CRAWLERS};
 use footfall_demo::drive::drive;
 use footfall_demo::plan::{Actor, Hit, Plan, Referrer, Settings, Visit, DAY, SOURCES};
 use footfall_demo::site::{CONVERSION, JOB_AD};
+use footfall_processor::sink::views::Placeholders;
 use footfall_tests::bigquery::PROJECT;
 use footfall_tests::edge::Edge;
 use footfall_tests::origin::Origin;
@@ -87,10 +88,13 @@ impl Run {
     }
 
     fn query(&self, sql: &str) -> Vec<Row> {
-        let sql = sql
-            .replace("{{project}}", PROJECT)
-            .replace("{{dataset}}", &self.dataset);
-        stand_ins().bigquery.query(&sql)
+        let placeholders = Placeholders {
+            project: PROJECT,
+            dataset: &self.dataset,
+            table: "events",
+            conversion_pattern: None,
+        };
+        stand_ins().bigquery.query(&placeholders.render(sql))
     }
 
     fn count(&self, view: &str) -> u64 {
