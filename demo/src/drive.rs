@@ -4,7 +4,7 @@
 
 use crate::plan::{Actor, Hit, Plan, Referrer};
 use crate::site::ASSETS;
-use footfall_edge::clock::CLOCK_HEADER;
+use footfall_event::CLOCK_HEADER;
 use indicatif::ProgressBar;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,10 +6,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The request header that carries the simulated time.
-pub const CLOCK_HEADER: &str = "footfall-clock";
-
-/// Whether this run may take the time from [`CLOCK_HEADER`]: `simulated_clock` is set in the
+/// Whether this run may take the time from [`footfall_event::CLOCK_HEADER`]: `simulated_clock` is set in the
 /// config store and the host is Viceroy (which reports `FASTLY_HOSTNAME=localhost`).
 pub fn simulation_allowed(simulated_clock: bool, fastly_hostname: Option<&str>) -> bool {
     simulated_clock && fastly_hostname == Some("localhost")

@@ -5,16 +5,16 @@
 use fastly::handle::BodyHandle;
 use fastly::{ConfigStore, Request, Response, SecretStore};
 use footfall_edge::classify::{is_page_request, is_page_response};
-use footfall_edge::clock::{request_time, simulation_allowed, CLOCK_HEADER};
+use footfall_edge::clock::{request_time, simulation_allowed};
 use footfall_edge::config::{
     Config, Sink, CONFIG_STORE, KINESIS_BACKEND, ORIGIN_BACKEND, SECRET_STORE,
 };
 use footfall_edge::consent::{decide, Consent};
-use footfall_edge::event::{build_event, decoded_query, RequestFacts};
+use footfall_edge::event::{Capture, ClientRequest};
 use footfall_edge::identity::{hex, identify, random, Identity, OsEntropy};
 use footfall_edge::kinesis::{self, AwsCredentials};
 use footfall_edge::url_parts::first_value;
-use footfall_event::{EdgeGeo, RawEvent};
+use footfall_event::{EdgeGeo, RawEvent, CLOCK_HEADER};
 use std::borrow::Cow;
 use std::io::Write;
 use std::net::IpAddr;
@@ -31,7 +31,7 @@ pub fn handle_client_request() {
         && is_page_request(
             &config.track,
             request.get_method_str(),
-            &host(&request),
+            &FromClient(&request).host(),
             request.get_path(),
         ))
     .then(|| {
@@ -39,7 +39,12 @@ pub fn handle_client_request() {
             config.simulated_clock,
             std::env::var("FASTLY_HOSTNAME").ok().as_deref(),
         );
-        Captured::new(&request, simulated)
+        let at = request_time(
+            SystemTime::now(),
+            request.get_header_str_lossy(CLOCK_HEADER).as_deref(),
+            simulated,
+        );
+        Capture::new(&FromClient(&request), event_id(&request), at)
     });
     request.remove_header(CLOCK_HEADER); // a local-run aid; the origin need not see it
     let mut response = proxy(request);
@@ -47,24 +52,25 @@ pub fn handle_client_request() {
     let Some(captured) = captured.filter(|_| is_page_response(content_type.as_deref())) else {
         return response.send_to_client();
     };
-    let mut facts = captured.facts(response.get_status().as_u16());
-    let consent = decide(&config.consent, facts.gpc(), captured.cookie.as_deref());
+    let consent = decide(
+        &config.consent,
+        captured.event.gpc,
+        captured.cookie.as_deref(),
+    );
     if consent == Consent::None {
         return response.send_to_client();
     }
 
-    let query = decoded_query(&facts);
     let identity: Option<Identity> = (consent == Consent::Full).then(|| {
         let now_secs = captured
             .at
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let campaign = first_value(&query, "utm_campaign");
         identify(
             &config.cookies,
             captured.cookie.as_deref(),
-            campaign,
+            first_value(&captured.event.request.query, "utm_campaign"),
             now_secs,
             captured.secure,
             &mut OsEntropy,
@@ -73,14 +79,18 @@ pub fn handle_client_request() {
     for set_cookie in identity.iter().flat_map(|i| &i.set_cookies) {
         response.append_header("set-cookie", set_cookie.as_str());
     }
-    facts.cache = cache_state(&response);
+    let cache = cache_state(&response);
+    let status = response.get_status().as_u16();
     response.send_to_client();
 
     // The client has its response; what follows costs it nothing.
-    let pop = std::env::var("FASTLY_POP").ok();
-    facts.pop = pop.as_deref();
-    facts.edge_geo = captured
-        .client_ip
+    let client_ip = captured.client_ip;
+    let mut event = captured.finish(status, identity.as_ref(), consent);
+    event.request.cache = cache.map(String::from);
+    event.request.pop = std::env::var("FASTLY_POP")
+        .ok()
+        .filter(|pop| !pop.is_empty());
+    event.edge_geo = client_ip
         .and_then(fastly::geo::geo_lookup)
         .map(|geo| EdgeGeo {
             country: non_empty(geo.country_code()),
@@ -88,92 +98,46 @@ pub fn handle_client_request() {
             city: non_empty(geo.city()),
             asn: Some(geo.as_number()).filter(|n| *n != 0),
         });
-    let event = build_event(&facts, query, identity.as_ref(), consent, captured.at);
     ship(&config, &event);
 }
 
-/// What the event needs from the client request, kept before the request goes to the origin.
-struct Captured {
-    at: SystemTime,
-    request_id: String,
-    method: String,
-    url: String,
-    host: String,
-    path: String,
-    query: String,
-    secure: bool,
-    client_ip: Option<IpAddr>,
-    referrer: Option<String>,
-    accept_language: Option<String>,
-    user_agent: Option<String>,
-    purpose: Option<String>,
-    sec_gpc: Option<String>,
-    dnt: Option<String>,
-    cookie: Option<String>,
+/// Unique per request: Fastly's request id, plus random bits because Viceroy numbers requests
+/// from zero on every start.
+fn event_id(request: &Request) -> String {
+    format!(
+        "{}-{}",
+        request.get_client_request_id().unwrap_or("local"),
+        hex(&random::<4>(&mut OsEntropy))
+    )
 }
 
-impl Captured {
-    /// `simulated_clock`: whether the request may name its own time (local runs only).
-    fn new(request: &Request, simulated_clock: bool) -> Self {
-        let header = |name: &str| request.get_header_str_lossy(name).map(Cow::into_owned);
-        Captured {
-            at: request_time(
-                SystemTime::now(),
-                header(CLOCK_HEADER).as_deref(),
-                simulated_clock,
-            ),
-            request_id: format!(
-                "{}-{}",
-                request.get_client_request_id().unwrap_or("local"),
-                // Viceroy numbers requests from zero on every start: keep ids unique locally.
-                hex(&random::<4>(&mut OsEntropy))
-            ),
-            method: request.get_method_str().to_string(),
-            url: request.get_url_str().to_string(),
-            host: header("host")
-                .unwrap_or_else(|| request.get_url().host_str().unwrap_or("").to_string()),
-            path: request.get_path().to_string(),
-            query: request.get_query_str().unwrap_or("").to_string(),
-            secure: request.get_url().scheme() == "https",
-            client_ip: request.get_client_ip_addr(),
-            referrer: header("referer"),
-            accept_language: header("accept-language"),
-            user_agent: header("user-agent"),
-            purpose: header("sec-purpose").or_else(|| header("purpose")),
-            sec_gpc: header("sec-gpc"),
-            dnt: header("dnt"),
-            cookie: header("cookie"),
+/// Fastly's client request, as the event is read from it.
+struct FromClient<'a>(&'a Request);
+
+impl ClientRequest for FromClient<'_> {
+    fn method(&self) -> &str {
+        self.0.get_method_str()
+    }
+    fn url(&self) -> String {
+        self.0.get_url_str().to_string()
+    }
+    fn host(&self) -> String {
+        match self.0.get_header_str_lossy("host") {
+            Some(host) => host.into_owned(),
+            None => self.0.get_url().host_str().unwrap_or("").to_string(),
         }
     }
-
-    fn facts(&self, status: u16) -> RequestFacts<'_> {
-        RequestFacts {
-            request_id: &self.request_id,
-            method: &self.method,
-            url: &self.url,
-            host: &self.host,
-            path: &self.path,
-            query: &self.query,
-            client_ip: self.client_ip,
-            referrer: self.referrer.as_deref(),
-            accept_language: self.accept_language.as_deref(),
-            user_agent: self.user_agent.as_deref(),
-            sec_purpose: self.purpose.as_deref(),
-            sec_gpc: self.sec_gpc.as_deref(),
-            dnt: self.dnt.as_deref(),
-            status,
-            cache: None,
-            pop: None,
-            edge_geo: None,
-        }
+    fn path(&self) -> &str {
+        self.0.get_path()
     }
-}
-
-/// The host the client asked for.
-fn host(request: &Request) -> String {
-    match request.get_header_str_lossy("host") {
-        Some(host) => host.into_owned(),
-        None => request.get_url().host_str().unwrap_or("").to_string(),
+    fn query(&self) -> &str {
+        self.0.get_query_str().unwrap_or("")
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.0.get_header_str_lossy(name).map(Cow::into_owned)
+    }
+    fn client_ip(&self) -> Option<IpAddr> {
+        self.0.get_client_ip_addr()
     }
 }
 
@@ -220,17 +184,18 @@ fn ship(config: &Config, event: &RawEvent) {
         Err(error) => {
             return eprintln!(
                 "footfall: event {} cannot be serialised: {error}",
-                event.event_id
+                event.request.event_id
             )
         }
     };
     if let Sink::Kinesis(settings) = &config.sink {
-        let partition_key = event.visitor_id.as_deref().unwrap_or(&event.event_id);
+        let request = &event.request;
+        let partition_key = request.visitor_id.as_deref().unwrap_or(&request.event_id);
         match put_record(settings, &line, partition_key) {
             Ok(()) => return,
             Err(error) => eprintln!(
                 "footfall: Kinesis PutRecord to stream {:?} failed: {error}; event {} written to log endpoint {:?}",
-                settings.stream, event.event_id, config.log_endpoint
+                settings.stream, event.request.event_id, config.log_endpoint
             ),
         }
     }

@@ -1,89 +1,137 @@
-//! Turns what the edge knows about one request into a [`RawEvent`].
+//! A client request → its [`RawEvent`]. What the request says is captured into the event before
+//! the request goes to the origin ([`Capture::new`]); what is known only later (the status, who
+//! the visitor is, what consent allows) completes it ([`Capture::finish`]). The event itself is
+//! the one place its fields are listed.
 
 use crate::consent::{truncate_ip, Consent};
 use crate::headers::{is_on, primary_language, purpose};
 use crate::identity::Identity;
 use crate::url_parts::{path_segments, query_params};
-use footfall_event::{EdgeGeo, QueryParam, RawEvent, RAW_SCHEMA_V1};
+use footfall_event::{PageRequest, RawEvent, RAW_SCHEMA_V1};
 use std::net::IpAddr;
 use std::time::SystemTime;
 
-/// Everything the event is made of, as read from the request, the response and the platform.
-/// Header values are as received (already lossily made UTF-8 by the caller).
-#[derive(Debug, Clone, Default)]
-pub struct RequestFacts<'a> {
-    pub request_id: &'a str,
-    pub method: &'a str,
-    pub url: &'a str,
-    pub host: &'a str,
+/// What the edge reads of a client request: the Compute glue implements it for Fastly's
+/// request, tests and benchmarks use [`http::Request`].
+pub trait ClientRequest {
+    fn method(&self) -> &str;
+    /// The full URL as requested.
+    fn url(&self) -> String;
+    /// The `Host` the client asked for.
+    fn host(&self) -> String;
     /// The URL path, still percent-encoded.
-    pub path: &'a str,
-    /// The URL query without `?`, still percent-encoded.
-    pub query: &'a str,
+    fn path(&self) -> &str;
+    /// The URL query without `?`, still percent-encoded; empty when there is none.
+    fn query(&self) -> &str;
+    /// A header's value, made UTF-8 lossily.
+    fn header(&self, name: &str) -> Option<String>;
+    /// The address of the client's connection (never `X-Forwarded-For`).
+    fn client_ip(&self) -> Option<IpAddr>;
+}
+
+/// An event under construction, with what building it needs but the event does not keep.
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub event: RawEvent,
+    /// When the request arrived (from the clock, or the simulated clock in local runs).
+    pub at: SystemTime,
+    /// The full client address; consent decides what of it goes into the event.
     pub client_ip: Option<IpAddr>,
-    pub referrer: Option<&'a str>,
-    pub accept_language: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
-    pub sec_purpose: Option<&'a str>,
-    pub sec_gpc: Option<&'a str>,
-    pub dnt: Option<&'a str>,
-    pub status: u16,
-    pub cache: Option<&'a str>,
-    pub pop: Option<&'a str>,
-    pub edge_geo: Option<EdgeGeo>,
+    /// The `Cookie` header, which identifies the visitor.
+    pub cookie: Option<String>,
+    /// The request came over HTTPS (cookies get `Secure`).
+    pub secure: bool,
 }
 
-impl RequestFacts<'_> {
-    /// `Sec-GPC: 1`: the visitor asks not to be tracked.
-    pub fn gpc(&self) -> bool {
-        is_on(self.sec_gpc)
+impl Capture {
+    /// Reads everything the event needs from the request, before it goes to the origin.
+    pub fn new(request: &impl ClientRequest, event_id: String, at: SystemTime) -> Capture {
+        let header = |name: &str| request.header(name).filter(|value| !value.is_empty());
+        let url = request.url();
+        let secure = url.starts_with("https:");
+        let event = RawEvent {
+            schema: RAW_SCHEMA_V1.to_string(),
+            request: PageRequest {
+                event_id,
+                timestamp: humantime::format_rfc3339_millis(at).to_string(),
+                url,
+                host: request.host(),
+                path: path_segments(request.path()),
+                query: query_params(request.query()),
+                referrer: header("referer"),
+                language: header("accept-language").and_then(|v| primary_language(&v)),
+                method: Some(request.method().to_string()),
+                purpose: header("sec-purpose")
+                    .or_else(|| header("purpose"))
+                    .and_then(|v| purpose(&v))
+                    .map(String::from),
+                ..PageRequest::default()
+            },
+            ua: header("user-agent"),
+            gpc: is_on(header("sec-gpc").as_deref()),
+            dnt: is_on(header("dnt").as_deref()),
+            ..RawEvent::default()
+        };
+        Capture {
+            event,
+            at,
+            client_ip: request.client_ip(),
+            cookie: request.header("cookie"),
+            secure,
+        }
+    }
+
+    /// Completes the event once the origin has answered with `status` and consent is decided;
+    /// `identity` is `None` when consent withholds ids.
+    pub fn finish(self, status: u16, identity: Option<&Identity>, consent: Consent) -> RawEvent {
+        let mut event = self.event;
+        event.ip = self
+            .client_ip
+            .map(|ip| match consent {
+                Consent::Full => ip,
+                Consent::Anonymous | Consent::None => truncate_ip(ip),
+            })
+            .map(|ip| ip.to_string());
+        let request = &mut event.request;
+        request.status = Some(status);
+        if let Some(identity) = identity {
+            request.visitor_id = Some(identity.visitor_id.clone());
+            request.session_id = Some(identity.session_id.clone());
+            request.new_visitor = identity.new_visitor;
+            request.new_session = identity.new_session;
+        }
+        event
     }
 }
 
-/// Builds the event. `query` is the decoded query (the caller needs it earlier, for the
-/// campaign); `identity` is `None` when consent withholds ids.
-pub fn build_event(
-    facts: &RequestFacts<'_>,
-    query: Vec<QueryParam>,
-    identity: Option<&Identity>,
-    consent: Consent,
-    now: SystemTime,
-) -> RawEvent {
-    let ip = facts.client_ip.map(|ip| match consent {
-        Consent::Full => ip,
-        Consent::Anonymous | Consent::None => truncate_ip(ip),
-    });
-    let text = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(String::from);
-    RawEvent {
-        schema: RAW_SCHEMA_V1.to_string(),
-        event_id: facts.request_id.to_string(),
-        visitor_id: identity.map(|i| i.visitor_id.clone()),
-        session_id: identity.map(|i| i.session_id.clone()),
-        new_visitor: identity.is_some_and(|i| i.new_visitor),
-        new_session: identity.is_some_and(|i| i.new_session),
-        timestamp: humantime::format_rfc3339_millis(now).to_string(),
-        ip: ip.map(|ip| ip.to_string()),
-        method: facts.method.to_string(),
-        url: facts.url.to_string(),
-        host: facts.host.to_string(),
-        path: path_segments(facts.path),
-        query,
-        referrer: text(facts.referrer),
-        language: facts.accept_language.and_then(primary_language),
-        ua: text(facts.user_agent),
-        status: facts.status,
-        cache: text(facts.cache),
-        pop: text(facts.pop),
-        purpose: facts.sec_purpose.and_then(purpose).map(String::from),
-        gpc: facts.gpc(),
-        dnt: is_on(facts.dnt),
-        edge_geo: facts.edge_geo.clone(),
+/// Requests as the `http` crate has them, for native tests and benchmarks: built with an
+/// absolute URI (as the edge sees every request), the client address in their extensions.
+impl<B> ClientRequest for http::Request<B> {
+    fn method(&self) -> &str {
+        self.method().as_str()
     }
-}
-
-/// Decodes the facts' query; separate so the edge can read the campaign before identifying.
-pub fn decoded_query(facts: &RequestFacts<'_>) -> Vec<QueryParam> {
-    query_params(facts.query)
+    fn url(&self) -> String {
+        self.uri().to_string()
+    }
+    fn host(&self) -> String {
+        self.header("host")
+            .or_else(|| self.uri().host().map(String::from))
+            .unwrap_or_default()
+    }
+    fn path(&self) -> &str {
+        self.uri().path()
+    }
+    fn query(&self) -> &str {
+        self.uri().query().unwrap_or("")
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers()
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+    fn client_ip(&self) -> Option<IpAddr> {
+        self.extensions().get::<IpAddr>().copied()
+    }
 }
 
 #[cfg(test)]
@@ -91,27 +139,19 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// The article's example visit, as the edge would see it.
-    pub fn article_visit() -> RequestFacts<'static> {
-        RequestFacts {
-            request_id: "b1f0c2d3e4f5a6b7c8d9e0f1a2b3c4d5",
-            method: "GET",
-            url: "https://www.project-a.com/en/career/jobs/data-engineer?gh_jid=4082751002&gh_src=9fcd30182&utm_medium=social&utm_source=linkedin&utm_campaign=buffer",
-            host: "www.project-a.com",
-            path: "/en/career/jobs/data-engineer",
-            query: "gh_jid=4082751002&gh_src=9fcd30182&utm_medium=social&utm_source=linkedin&utm_campaign=buffer",
-            client_ip: Some("81.169.145.85".parse().unwrap()),
-            referrer: None,
-            accept_language: Some("en-US,en;q=0.9,de;q=0.8"),
-            user_agent: Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36"),
-            sec_purpose: None,
-            sec_gpc: None,
-            dnt: Some("1"),
-            status: 200,
-            cache: Some("MISS"),
-            pop: Some("FRA"),
-            edge_geo: Some(EdgeGeo { country: Some("DE".into()), region: Some("SN".into()), city: Some("Dresden".into()), asn: Some(8560) }),
-        }
+    /// The visit of "Server-side tracking: surprisingly easy", as the edge would see it.
+    fn article_visit() -> http::request::Builder {
+        http::Request::get("https://www.project-a.com/en/career/jobs/data-engineer?gh_jid=4082751002&gh_src=9fcd30182&utm_medium=social&utm_source=linkedin&utm_campaign=buffer")
+            .header("host", "www.project-a.com")
+            .header("accept-language", "en-US,en;q=0.9,de;q=0.8")
+            .header("user-agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36")
+            .header("dnt", "1")
+            .extension("81.169.145.85".parse::<IpAddr>().unwrap())
+    }
+
+    fn capture(request: http::request::Builder) -> Capture {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(1_544_976_184_042); // 2018-12-16T16:03:04.042Z
+        Capture::new(&request.body(()).unwrap(), "b1f0c2d3-1a2b3c4d".into(), at)
     }
 
     fn identity() -> Identity {
@@ -124,30 +164,25 @@ mod tests {
         }
     }
 
-    fn at() -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_millis(1_544_976_184_042) // 2018-12-16T16:03:04.042Z
-    }
-
     #[test]
     fn the_article_visit_becomes_the_article_event_plus_edge_fields() {
-        let facts = article_visit();
-        let event = build_event(
-            &facts,
-            decoded_query(&facts),
-            Some(&identity()),
-            Consent::Full,
-            at(),
-        );
+        let event = capture(article_visit()).finish(200, Some(&identity()), Consent::Full);
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["schema"], "footfall.raw.v1");
-        assert_eq!(json["event_id"], "b1f0c2d3e4f5a6b7c8d9e0f1a2b3c4d5");
+        assert_eq!(json["event_id"], "b1f0c2d3-1a2b3c4d");
         assert_eq!(
             json["visitor_id"],
             "10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da"
         );
-        assert_eq!(json["new_session"], true);
+        assert_eq!(
+            (json["new_visitor"].as_bool(), json["new_session"].as_bool()),
+            (Some(false), Some(true))
+        );
         assert_eq!(json["timestamp"], "2018-12-16T16:03:04.042Z");
         assert_eq!(json["ip"], "81.169.145.85");
+        assert_eq!(json["method"], "GET");
+        assert_eq!(json["url"], "https://www.project-a.com/en/career/jobs/data-engineer?gh_jid=4082751002&gh_src=9fcd30182&utm_medium=social&utm_source=linkedin&utm_campaign=buffer");
+        assert_eq!(json["host"], "www.project-a.com");
         assert_eq!(
             json["path"],
             serde_json::json!(["en", "career", "jobs", "data-engineer"])
@@ -162,56 +197,75 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("Chrome/70.0.3538.110"));
-        assert_eq!(
-            (
-                json["status"].as_u64(),
-                json["cache"].as_str(),
-                json["pop"].as_str()
-            ),
-            (Some(200), Some("MISS"), Some("FRA"))
-        );
+        assert_eq!(json["status"], 200);
         assert_eq!(
             (json["gpc"].as_bool(), json["dnt"].as_bool()),
             (Some(false), Some(true))
         );
-        assert_eq!(json["edge_geo"]["city"], "Dresden");
+        // Known only to the glue, after the response: cache state, POP, Fastly's geo.
+        assert_eq!(
+            (&json["cache"], &json["pop"], &json["edge_geo"]),
+            (
+                &serde_json::Value::Null,
+                &serde_json::Value::Null,
+                &serde_json::Value::Null
+            )
+        );
+    }
+
+    #[test]
+    fn what_building_needs_is_kept_beside_the_event() {
+        let captured = capture(article_visit().header("cookie", "footfall_visitor=abc"));
+        assert_eq!(captured.cookie.as_deref(), Some("footfall_visitor=abc"));
+        assert!(captured.secure);
+        assert_eq!(captured.client_ip, Some("81.169.145.85".parse().unwrap()));
+        assert_eq!(captured.event.ip, None, "consent decides later");
+        let plain = capture(http::Request::get("http://example.com/"));
+        assert!(!plain.secure);
+        assert_eq!(
+            plain.event.request.host, "example.com",
+            "without a Host header"
+        );
     }
 
     #[test]
     fn anonymous_events_have_no_ids_and_a_truncated_ip() {
-        let facts = RequestFacts {
-            sec_gpc: Some("1"),
-            ..article_visit()
-        };
-        let event = build_event(&facts, vec![], None, Consent::Anonymous, at());
-        assert_eq!((event.visitor_id, event.session_id), (None, None));
-        assert!(!event.new_visitor && !event.new_session);
+        let event =
+            capture(article_visit().header("sec-gpc", "1")).finish(200, None, Consent::Anonymous);
+        let request = &event.request;
+        assert_eq!((&request.visitor_id, &request.session_id), (&None, &None));
+        assert!(!request.new_visitor && !request.new_session);
         assert_eq!(event.ip.as_deref(), Some("81.169.145.0"));
         assert!(event.gpc);
     }
 
     #[test]
     fn empty_headers_are_null_not_empty_strings() {
-        let facts = RequestFacts {
-            referrer: Some(""),
-            user_agent: Some(""),
-            ..article_visit()
-        };
-        let event = build_event(&facts, vec![], None, Consent::Full, at());
-        assert_eq!((event.referrer, event.ua), (None, None));
+        let request = http::Request::get("https://www.project-a.com/")
+            .header("referer", "")
+            .header("user-agent", "");
+        let event = capture(request).finish(200, None, Consent::Full);
+        assert_eq!((event.request.referrer, event.ua), (None, None));
     }
 
     #[test]
     fn prefetches_are_marked() {
-        let facts = RequestFacts {
-            sec_purpose: Some("prefetch"),
-            ..article_visit()
-        };
-        assert_eq!(
-            build_event(&facts, vec![], None, Consent::Full, at())
-                .purpose
-                .as_deref(),
-            Some("prefetch")
-        );
+        for (header, value) in [
+            ("sec-purpose", "prefetch"),
+            ("purpose", "prefetch"),
+            ("sec-purpose", "prefetch;prerender"),
+        ] {
+            let event = capture(article_visit().header(header, value));
+            let expected = if value.contains("prerender") {
+                "prerender"
+            } else {
+                "prefetch"
+            };
+            assert_eq!(
+                event.event.request.purpose.as_deref(),
+                Some(expected),
+                "{header}: {value}"
+            );
+        }
     }
 }

@@ -1,22 +1,37 @@
-//! The contract between footfall's edge and its processor.
+//! The contract between footfall's edge and its processor: every field of an event is defined
+//! here, once.
 //!
 //! The edge writes one [`RawEvent`] per tracked page request, as one JSON object per Kinesis
-//! record. Field names and meaning follow the server-side collector of the article footfall
-//! started from, so events from an origin collector and from the edge land in the same table;
-//! the fields only the edge knows (status, cache, POP, privacy signals, Fastly geo) are added.
+//! record. Field names and meaning follow the server-side collector of "Server-side tracking:
+//! surprisingly easy", the article footfall started from, so events from an origin collector and
+//! from the edge land in the same table; what only the edge knows (status, cache, POP, privacy
+//! signals, Fastly geo) is added.
+//!
+//! The processor turns each into an [`EnrichedEvent`]: the [`PageRequest`] passes through
+//! unchanged, next to what enrichment adds ([`Attribution`], [`Client`], [`Bot`],
+//! [`Location`]). Each group is a struct flattened into the event by serde, so a field that
+//! reaches the warehouse is named once, and the warehouse schema is generated from these types
+//! (their [`schemars::JsonSchema`]).
 //!
 //! Types and serde only: no I/O, so both the wasm edge and the native processor depend on it.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The value of [`RawEvent::schema`] for this version of the contract.
 pub const RAW_SCHEMA_V1: &str = "footfall.raw.v1";
 
-/// One page request as the edge saw it (`footfall.raw.v1`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RawEvent {
-    /// Always [`RAW_SCHEMA_V1`]; tells edge events from the article's collector format.
-    pub schema: String,
+/// The value of [`EnrichedEvent::schema_version`] for this version of the contract.
+pub const ENRICHED_SCHEMA_V1: &str = "footfall.enriched.v1";
+
+/// A request header that names the request's time (Unix milliseconds) in local runs: the demo's
+/// traffic generator sends it, and the edge honours it only when configured to and never on
+/// Fastly (`edge/src/clock.rs`).
+pub const CLOCK_HEADER: &str = "footfall-clock";
+
+/// What the edge records of one page request that reaches the warehouse as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PageRequest {
     /// Unique per request and stable across retries of the same request (derived from the
     /// Fastly request id), so downstream de-duplication is exact.
     pub event_id: String,
@@ -29,12 +44,8 @@ pub struct RawEvent {
     /// The edge started a new session on this request.
     pub new_session: bool,
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-30T12:00:00.123Z`.
+    #[schemars(extend("format" = "date-time"))]
     pub timestamp: String,
-    /// Client IP as the edge sees the connection (never `X-Forwarded-For`); truncated
-    /// (/24, /48) or `None` under Global Privacy Control.
-    pub ip: Option<String>,
-    /// HTTP method.
-    pub method: String,
     /// The full URL as requested.
     pub url: String,
     /// The `Host` the client asked for.
@@ -47,16 +58,33 @@ pub struct RawEvent {
     pub referrer: Option<String>,
     /// Primary subtag of the most preferred `Accept-Language` entry, e.g. `en`.
     pub language: Option<String>,
-    /// The `User-Agent` header.
-    pub ua: Option<String>,
-    /// Status of the response the client was sent.
-    pub status: u16,
+    /// HTTP method. Required in `footfall.raw.v1` (the processor rejects an event without
+    /// it); the article's collector format has none.
+    pub method: Option<String>,
+    /// Status of the response the client was sent. Required in `footfall.raw.v1`, like
+    /// `method`; the article's collector format has none.
+    pub status: Option<u16>,
     /// `HIT`, `MISS` or `PASS` where the edge knows.
     pub cache: Option<String>,
     /// The Fastly POP that served the request.
     pub pop: Option<String>,
     /// `prefetch` or `prerender`, from `Sec-Purpose` or `Purpose`.
     pub purpose: Option<String>,
+}
+
+/// One page request as the edge saw it (`footfall.raw.v1`): the [`PageRequest`], and what the
+/// processor needs to enrich it but never stores (IP address, user agent) or only interprets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RawEvent {
+    /// Always [`RAW_SCHEMA_V1`]; tells edge events from the article's collector format.
+    pub schema: String,
+    #[serde(flatten)]
+    pub request: PageRequest,
+    /// Client IP as the edge sees the connection (never `X-Forwarded-For`); truncated
+    /// (/24, /48) or `None` under Global Privacy Control.
+    pub ip: Option<String>,
+    /// The `User-Agent` header.
+    pub ua: Option<String>,
     /// The browser sent `Sec-GPC: 1` (Global Privacy Control).
     pub gpc: bool,
     /// The browser sent `DNT: 1`.
@@ -66,14 +94,14 @@ pub struct RawEvent {
 }
 
 /// One query parameter; a list of these keeps order and repeats, unlike a map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QueryParam {
     pub param: String,
     pub value: String,
 }
 
 /// What Fastly's geolocation knows of the client IP.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EdgeGeo {
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
@@ -84,32 +112,37 @@ pub struct EdgeGeo {
     pub asn: Option<u32>,
 }
 
-/// The value of [`EnrichedEvent::schema_version`] for this version of the contract.
-pub const ENRICHED_SCHEMA_V1: &str = "footfall.enriched.v1";
-
 /// One page request after enrichment (`footfall.enriched.v1`): one row in BigQuery, one line in
 /// the S3 archive. IP address and user agent are gone; what they told is in the columns.
 ///
 /// The article's columns keep their names and meaning, so its example query runs unchanged: a
 /// known bot has `device_brand = "Spider"` (uap-core's convention) and `is_bot = true`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnrichedEvent {
-    pub event_id: String,
-    pub visitor_id: Option<String>,
-    pub session_id: Option<String>,
-    pub new_visitor: bool,
-    pub new_session: bool,
-    /// RFC 3339 UTC with milliseconds.
-    pub timestamp: String,
-    pub url: String,
-    pub host: String,
-    pub path: Vec<String>,
-    pub query: Vec<QueryParam>,
-    pub referrer: Option<String>,
+    #[serde(flatten)]
+    pub request: PageRequest,
+    #[serde(flatten)]
+    pub attribution: Attribution,
+    #[serde(flatten)]
+    pub client: Client,
+    #[serde(flatten)]
+    pub bot: Bot,
+    #[serde(flatten)]
+    pub location: Location,
+    pub consent: Consent,
+    /// Always [`ENRICHED_SCHEMA_V1`].
+    pub schema_version: String,
+    /// When the processor wrote the row (RFC 3339 UTC).
+    #[schemars(extend("format" = "date-time"))]
+    pub processed_at: String,
+}
+
+/// Where a visit came from: the referrer, utm parameters and ad click ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Attribution {
     /// Host of the referrer URL, lower-case.
     pub referrer_host: Option<String>,
-    /// `direct`, `internal`, `search`, `social`, `email`, `paid` or `other`.
-    pub referrer_medium: String,
+    pub referrer_medium: Medium,
     pub utm_source: Option<String>,
     pub utm_medium: Option<String>,
     pub utm_campaign: Option<String>,
@@ -117,124 +150,168 @@ pub struct EnrichedEvent {
     pub utm_content: Option<String>,
     /// The first ad click id in the query (`gclid`, `msclkid`, `fbclid`, ...), as `name:value`.
     pub click_id: Option<String>,
-    pub language: Option<String>,
+}
+
+/// The kind of source a visit came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// No referrer and no campaign.
+    #[default]
+    Direct,
+    /// From the site itself.
+    Internal,
+    Search,
+    Social,
+    Email,
+    /// An ad click id or a paid utm_medium.
+    Paid,
+    Other,
+}
+
+/// What the user agent says of the client, as uap-core's rules read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Client {
     pub browser_family: Option<String>,
+    /// Major version.
     pub browser_version: Option<String>,
     pub os_family: Option<String>,
+    /// Major version.
     pub os_version: Option<String>,
     pub device_family: Option<String>,
+    /// `Spider` for every known bot (uap-core's convention, which the article's query uses).
     pub device_brand: Option<String>,
     pub device_model: Option<String>,
+}
+
+/// Whether a crawler made the request, and which.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Bot {
     pub is_bot: bool,
+    /// The crawler's name as its user agent gives it, e.g. `GPTBot`.
     pub bot_name: Option<String>,
-    /// `search`, `ai_crawler`, `ai_assistant`, `seo`, `monitor` or `other`.
-    pub bot_category: Option<String>,
+    pub bot_category: Option<BotCategory>,
+}
+
+/// What a crawler is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BotCategory {
+    Search,
+    AiCrawler,
+    /// Fetches a page because a person asked an AI assistant to (ChatGPT-User, Claude-User...).
+    AiAssistant,
+    Seo,
+    Monitor,
+    Other,
+}
+
+/// Where the client is, from a GeoIP database or the edge's own lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
     pub country_iso_code: Option<String>,
     pub country_name: Option<String>,
-    /// The most specific subdivision.
+    /// The most specific subdivision (e.g. a county rather than its state).
     pub subdivisions_iso_code: Option<String>,
     pub subdivisions_name: Option<String>,
     pub city_name: Option<String>,
-    pub method: Option<String>,
-    pub status: Option<u16>,
-    pub cache: Option<String>,
-    pub pop: Option<String>,
-    pub purpose: Option<String>,
-    /// `full`, or `anonymous` for a visitor who sent Global Privacy Control.
-    pub consent: String,
-    pub schema_version: String,
-    /// When the processor wrote the row (RFC 3339 UTC).
-    pub processed_at: String,
+}
+
+/// What the visitor allowed to be recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    /// Visitor and session ids and the full IP (before it is dropped).
+    #[default]
+    Full,
+    /// The visitor sent Global Privacy Control: no ids, a truncated IP.
+    Anonymous,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The names "Server-side tracking: surprisingly easy" gives its collector's fields: they
+    /// are the contract's too.
+    const ARTICLE_FIELDS: &[&str] = &[
+        "visitor_id",
+        "session_id",
+        "timestamp",
+        "ip",
+        "url",
+        "host",
+        "path",
+        "query",
+        "referrer",
+        "language",
+        "ua",
+    ];
 
     fn sample() -> RawEvent {
         RawEvent {
             schema: RAW_SCHEMA_V1.into(),
-            event_id: "req-1".into(),
-            visitor_id: Some("10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da".into()),
-            session_id: None,
-            new_visitor: true,
-            new_session: false,
-            timestamp: "2018-12-16T16:03:04.000Z".into(),
+            request: PageRequest {
+                event_id: "req-1".into(),
+                visitor_id: Some("10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da".into()),
+                timestamp: "2018-12-16T16:03:04.000Z".into(),
+                method: Some("GET".into()),
+                url: "https://www.project-a.com/en/career?gh_jid=1&gh_jid=2".into(),
+                path: vec!["en".into(), "career".into()],
+                query: ["1", "2"]
+                    .map(|value| QueryParam {
+                        param: "gh_jid".into(),
+                        value: value.into(),
+                    })
+                    .to_vec(),
+                status: Some(200),
+                ..Default::default()
+            },
             ip: Some("192.0.2.1".into()),
-            method: "GET".into(),
-            url: "https://www.project-a.com/en/career?gh_jid=1&gh_jid=2".into(),
-            host: "www.project-a.com".into(),
-            path: vec!["en".into(), "career".into()],
-            query: vec![
-                QueryParam {
-                    param: "gh_jid".into(),
-                    value: "1".into(),
-                },
-                QueryParam {
-                    param: "gh_jid".into(),
-                    value: "2".into(),
-                },
-            ],
-            referrer: None,
-            language: Some("en".into()),
-            ua: None,
-            status: 200,
-            cache: Some("MISS".into()),
-            pop: None,
-            purpose: None,
-            gpc: false,
-            dnt: false,
             edge_geo: Some(EdgeGeo {
                 country: Some("DE".into()),
                 asn: Some(3320),
                 ..Default::default()
             }),
+            ..Default::default()
         }
     }
 
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    /// The property names of `T`'s JSON schema, in order.
+    fn schema_properties<T: JsonSchema>() -> Vec<String> {
+        keys(&schemars::schema_for!(T).as_value()["properties"])
+    }
+
     #[test]
-    fn serializes_every_field_by_its_contract_name() {
+    fn a_raw_event_has_the_articles_fields_and_flattens_its_request() {
         let json = serde_json::to_value(sample()).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        for field in [
-            "schema",
-            "event_id",
-            "visitor_id",
-            "session_id",
-            "new_visitor",
-            "new_session",
-            "timestamp",
-            "ip",
-            "method",
-            "url",
-            "host",
-            "path",
-            "query",
-            "referrer",
-            "language",
-            "ua",
-            "status",
-            "cache",
-            "pop",
-            "purpose",
-            "gpc",
-            "dnt",
-            "edge_geo",
-        ] {
-            assert!(keys.contains(&field), "missing {field} in {keys:?}");
+        let keys = keys(&json);
+        for field in ARTICLE_FIELDS
+            .iter()
+            .chain(&["schema", "event_id", "status"])
+        {
+            assert!(
+                keys.iter().any(|k| k == field),
+                "missing {field} in {keys:?}"
+            );
         }
-        assert_eq!(keys.len(), 23);
-        assert_eq!(
-            json["query"][1],
-            serde_json::json!({"param": "gh_jid", "value": "2"})
-        );
+        assert!(json.get("request").is_none(), "{json}");
+        assert_eq!(json["query"][1], json!({"param": "gh_jid", "value": "2"}));
         assert_eq!(json["session_id"], serde_json::Value::Null);
         assert_eq!(json["edge_geo"]["asn"], 3320);
+    }
+
+    #[test]
+    fn every_serialised_field_is_in_the_schema_in_the_same_order() {
+        let raw = keys(&serde_json::to_value(sample()).unwrap());
+        assert_eq!(raw, schema_properties::<RawEvent>());
+        let enriched = keys(&serde_json::to_value(EnrichedEvent::default()).unwrap());
+        assert_eq!(enriched, schema_properties::<EnrichedEvent>());
     }
 
     #[test]
@@ -242,5 +319,28 @@ mod tests {
         let event = sample();
         let back: RawEvent = serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
         assert_eq!(back, event);
+        let enriched = EnrichedEvent {
+            request: event.request,
+            bot: Bot {
+                is_bot: true,
+                bot_name: Some("GPTBot".into()),
+                bot_category: Some(BotCategory::AiCrawler),
+            },
+            consent: Consent::Anonymous,
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&enriched).unwrap();
+        assert_eq!(
+            (
+                &json["bot_category"],
+                &json["consent"],
+                &json["referrer_medium"]
+            ),
+            (&json!("ai_crawler"), &json!("anonymous"), &json!("direct"))
+        );
+        assert_eq!(
+            serde_json::from_value::<EnrichedEvent>(json).unwrap(),
+            enriched
+        );
     }
 }

@@ -1,37 +1,16 @@
-//! Raw record bytes → a [`Hit`]: the edge's `footfall.raw.v1` events, or the article's
-//! collector format (a backend's event: `query` as an object, no `schema`, no `event_id`).
+//! Raw record bytes → a [`RawEvent`]: the edge's `footfall.raw.v1` events, or the collector
+//! format of "Server-side tracking: surprisingly easy" (an origin's event: `query` as an
+//! object, no `schema`, no `event_id`, no method or status), mapped onto the same type.
+//! Either way the timestamp comes out as RFC 3339 UTC with milliseconds.
 
-use footfall_event::{EdgeGeo, QueryParam, RawEvent, RAW_SCHEMA_V1};
+use footfall_event::{PageRequest, QueryParam, RawEvent, RAW_SCHEMA_V1};
 use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// One page request, whichever format it came in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    pub event_id: String,
-    pub visitor_id: Option<String>,
-    pub session_id: Option<String>,
-    pub new_visitor: bool,
-    pub new_session: bool,
-    pub timestamp: OffsetDateTime,
-    pub ip: Option<String>,
-    pub method: Option<String>,
-    pub url: String,
-    pub host: String,
-    pub path: Vec<String>,
-    pub query: Vec<QueryParam>,
-    pub referrer: Option<String>,
-    pub language: Option<String>,
-    pub ua: Option<String>,
-    pub status: Option<u16>,
-    pub cache: Option<String>,
-    pub pop: Option<String>,
-    pub purpose: Option<String>,
-    pub gpc: bool,
-    pub edge_geo: Option<EdgeGeo>,
-}
+/// What [`RawEvent::schema`] says of an event that came in the article's collector format.
+pub const COLLECTOR_FORMAT: &str = "collector";
 
 /// Why a record is not an event; the record goes to the dead letters with this reason.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +19,8 @@ pub enum DecodeError {
     NotJson(serde_json::Error),
     #[error("not a footfall.raw.v1 event: {0}")]
     InvalidRaw(serde_json::Error),
+    #[error("not a footfall.raw.v1 event: missing field `{0}`")]
+    MissingField(&'static str),
     #[error("unknown schema {0:?}")]
     UnknownSchema(String),
     #[error("not a collector event: {0}")]
@@ -48,7 +29,7 @@ pub enum DecodeError {
     Timestamp(String),
 }
 
-/// The article's collector format.
+/// The article's collector format (its PHP example).
 #[derive(Deserialize)]
 struct CollectorEvent {
     visitor_id: Option<String>,
@@ -76,47 +57,33 @@ struct Schema<'a> {
 }
 
 /// Decodes one record.
-pub fn decode(bytes: &[u8]) -> Result<Hit, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<RawEvent, DecodeError> {
     let probe: Schema<'_> = serde_json::from_slice(bytes).map_err(DecodeError::NotJson)?;
-    match probe.schema.as_deref() {
+    let mut event = match probe.schema.as_deref() {
         Some(RAW_SCHEMA_V1) => {
-            from_raw(serde_json::from_slice(bytes).map_err(DecodeError::InvalidRaw)?)
+            let event: RawEvent = serde_json::from_slice(bytes).map_err(DecodeError::InvalidRaw)?;
+            // Optional in the type only because the collector format has neither.
+            if event.request.method.is_none() {
+                return Err(DecodeError::MissingField("method"));
+            }
+            if event.request.status.is_none() {
+                return Err(DecodeError::MissingField("status"));
+            }
+            event
         }
-        Some(other) => Err(DecodeError::UnknownSchema(other.to_string())),
+        Some(other) => return Err(DecodeError::UnknownSchema(other.to_string())),
         None => from_collector(
             serde_json::from_slice(bytes).map_err(DecodeError::InvalidCollector)?,
             bytes,
-        ),
-    }
+        )?,
+    };
+    let request = &mut event.request;
+    request.timestamp = format_timestamp(parse_timestamp(&request.timestamp)?);
+    Ok(event)
 }
 
-fn from_raw(raw: RawEvent) -> Result<Hit, DecodeError> {
-    Ok(Hit {
-        timestamp: parse_timestamp(&raw.timestamp)?,
-        event_id: raw.event_id,
-        visitor_id: raw.visitor_id,
-        session_id: raw.session_id,
-        new_visitor: raw.new_visitor,
-        new_session: raw.new_session,
-        ip: raw.ip,
-        method: Some(raw.method),
-        url: raw.url,
-        host: raw.host,
-        path: raw.path,
-        query: raw.query,
-        referrer: raw.referrer,
-        language: raw.language,
-        ua: raw.ua,
-        status: Some(raw.status),
-        cache: raw.cache,
-        pop: raw.pop,
-        purpose: raw.purpose,
-        gpc: raw.gpc,
-        edge_geo: raw.edge_geo,
-    })
-}
-
-fn from_collector(event: CollectorEvent, bytes: &[u8]) -> Result<Hit, DecodeError> {
+/// The one mapping of the collector format onto the contract; what it lacks stays empty.
+fn from_collector(event: CollectorEvent, bytes: &[u8]) -> Result<RawEvent, DecodeError> {
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -136,29 +103,25 @@ fn from_collector(event: CollectorEvent, bytes: &[u8]) -> Result<Hit, DecodeErro
         }
         _ => Vec::new(),
     };
-    Ok(Hit {
-        // No id in this format: the record's own bytes make one that is stable across retries.
-        event_id: hex(&Sha1::digest(bytes)),
-        timestamp: parse_timestamp(&event.timestamp)?,
-        visitor_id: event.visitor_id,
-        session_id: event.session_id,
-        new_visitor: false,
-        new_session: false,
+    Ok(RawEvent {
+        schema: COLLECTOR_FORMAT.to_string(),
+        request: PageRequest {
+            // No id in this format: the record's own bytes make one that is stable across retries.
+            event_id: hex(&Sha1::digest(bytes)),
+            visitor_id: event.visitor_id,
+            session_id: event.session_id,
+            timestamp: event.timestamp,
+            url: event.url,
+            host: event.host,
+            path: event.path,
+            query,
+            referrer: event.referrer.filter(|r| !r.is_empty()),
+            language: event.language,
+            ..PageRequest::default()
+        },
         ip: event.ip.filter(|ip| !ip.is_empty()),
-        method: None,
-        url: event.url,
-        host: event.host,
-        path: event.path,
-        query,
-        referrer: event.referrer.filter(|r| !r.is_empty()),
-        language: event.language,
         ua: event.ua,
-        status: None,
-        cache: None,
-        pop: None,
-        purpose: None,
-        gpc: false,
-        edge_geo: None,
+        ..RawEvent::default()
     })
 }
 
@@ -206,8 +169,9 @@ pub(crate) mod tests {
 
     #[test]
     fn the_articles_collector_event_decodes_with_its_query_in_order() {
-        let hit = decode(ARTICLE_EVENT.as_bytes()).unwrap();
-        assert_eq!(format_timestamp(hit.timestamp), "2018-12-16T16:03:04.000Z");
+        let event = decode(ARTICLE_EVENT.as_bytes()).unwrap();
+        let hit = &event.request;
+        assert_eq!(hit.timestamp, "2018-12-16T16:03:04.000Z");
         let params: Vec<&str> = hit.query.iter().map(|q| q.param.as_str()).collect();
         assert_eq!(
             params,
@@ -222,10 +186,55 @@ pub(crate) mod tests {
         assert_eq!(hit.event_id.len(), 40);
         assert_eq!(
             hit.event_id,
-            decode(ARTICLE_EVENT.as_bytes()).unwrap().event_id,
+            decode(ARTICLE_EVENT.as_bytes()).unwrap().request.event_id,
             "stable across retries"
         );
-        assert_eq!((hit.method, hit.status), (None, None));
+        assert_eq!((&hit.method, hit.status), (&None, None));
+        assert_eq!(event.schema, COLLECTOR_FORMAT);
+        assert_eq!(event.ip.as_deref(), Some("81.2.69.142"));
+        assert!(event.ua.unwrap().contains("Chrome/70"));
+    }
+
+    /// An event as the edge writes it.
+    fn edge_event() -> serde_json::Value {
+        serde_json::json!({
+            "schema": "footfall.raw.v1", "event_id": "req-1-1a2b3c4d",
+            "visitor_id": "10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da", "session_id": null,
+            "new_visitor": true, "new_session": true, "timestamp": "2026-11-30T13:00:00.5+01:00",
+            "method": "GET", "url": "https://example.com/a?x=1", "host": "example.com",
+            "path": ["a"], "query": [{"param": "x", "value": "1"}], "referrer": null,
+            "language": "en", "status": 404, "cache": "MISS", "pop": "FRA", "purpose": null,
+            "ip": "192.0.2.1", "ua": "curl/8.0", "gpc": false, "dnt": true,
+            "edge_geo": {"country": "DE", "region": null, "city": null, "asn": 3320}
+        })
+    }
+
+    #[test]
+    fn an_edge_event_decodes_field_for_field() {
+        let json = edge_event();
+        let event = decode(json.to_string().as_bytes()).unwrap();
+        let mut expected = json;
+        expected["timestamp"] = "2026-11-30T12:00:00.500Z".into();
+        assert_eq!(serde_json::to_value(&event).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_v1_event_without_method_or_status_is_rejected() {
+        for field in ["method", "status"] {
+            let mut json = edge_event();
+            json.as_object_mut().unwrap().remove(field);
+            let error = decode(json.to_string().as_bytes()).unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!("not a footfall.raw.v1 event: missing field `{field}`")
+            );
+            json[field] = serde_json::Value::Null;
+            let error = decode(json.to_string().as_bytes()).unwrap_err().to_string();
+            assert!(
+                error.starts_with("not a footfall.raw.v1 event"),
+                "{field}: null: {error}"
+            );
+        }
     }
 
     #[test]
@@ -234,7 +243,7 @@ pub(crate) mod tests {
             r#"{"gh_jid": "4082751002", "gh_src": "9fcd30182", "utm_medium": "social", "utm_source": "linkedin", "utm_campaign": "buffer"}"#,
             "[]",
         );
-        assert_eq!(decode(event.as_bytes()).unwrap().query, vec![]);
+        assert_eq!(decode(event.as_bytes()).unwrap().request.query, vec![]);
     }
 
     #[test]
@@ -242,7 +251,7 @@ pub(crate) mod tests {
         let event =
             ARTICLE_EVENT.replace("2018-12-16T16:03:04+00:00", "2018-12-16T17:03:04.5+01:00");
         assert_eq!(
-            format_timestamp(decode(event.as_bytes()).unwrap().timestamp),
+            decode(event.as_bytes()).unwrap().request.timestamp,
             "2018-12-16T16:03:04.500Z"
         );
     }

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use clap::Parser;
-use footfall_event::{EdgeGeo, QueryParam, RawEvent, RAW_SCHEMA_V1};
+use footfall_event::{EdgeGeo, PageRequest, QueryParam, RawEvent, RAW_SCHEMA_V1};
 use footfall_processor::cli::{s3_client, Cli};
 use footfall_processor::enrich::bots::{Crawlers, BUNDLED_CRAWLERS};
 use footfall_processor::enrich::geo::GeoDatabase;
@@ -105,31 +105,28 @@ fn article_event() -> Vec<u8> {
 fn edge_event(id: &str) -> Vec<u8> {
     serde_json::to_vec(&RawEvent {
         schema: RAW_SCHEMA_V1.into(),
-        event_id: id.into(),
-        visitor_id: None,
-        session_id: None,
-        new_visitor: false,
-        new_session: false,
-        timestamp: "2018-12-16T17:00:00.250Z".into(),
+        request: PageRequest {
+            event_id: id.into(),
+            timestamp: "2018-12-16T17:00:00.250Z".into(),
+            method: Some("GET".into()),
+            url: "https://www.project-a.com/blog?ref=x".into(),
+            host: "www.project-a.com".into(),
+            path: vec!["blog".into()],
+            query: vec![QueryParam {
+                param: "ref".into(),
+                value: "x".into(),
+            }],
+            referrer: Some("https://www.google.com/".into()),
+            language: Some("sv".into()),
+            status: Some(200),
+            cache: Some("HIT".into()),
+            pop: Some("FRA".into()),
+            ..Default::default()
+        },
         ip: Some("89.160.20.128".into()),
-        method: "GET".into(),
-        url: "https://www.project-a.com/blog?ref=x".into(),
-        host: "www.project-a.com".into(),
-        path: vec!["blog".into()],
-        query: vec![QueryParam {
-            param: "ref".into(),
-            value: "x".into(),
-        }],
-        referrer: Some("https://www.google.com/".into()),
-        language: Some("sv".into()),
         ua: Some("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)".into()),
-        status: 200,
-        cache: Some("HIT".into()),
-        pop: Some("FRA".into()),
-        purpose: None,
-        gpc: false,
-        dnt: false,
         edge_geo: Some(EdgeGeo::default()),
+        ..Default::default()
     })
     .unwrap()
 }
@@ -464,39 +461,37 @@ fn page_view(
         .unwrap_or((path_and_query, ""));
     serde_json::to_vec(&RawEvent {
         schema: RAW_SCHEMA_V1.into(),
-        event_id: id.into(),
-        visitor_id: ids.map(|(visitor, _)| visitor.into()),
-        session_id: ids.map(|(_, session)| session.into()),
-        new_visitor: false,
-        new_session: false,
-        timestamp: format!("2026-11-30T{time}:00.000Z"),
+        request: PageRequest {
+            event_id: id.into(),
+            visitor_id: ids.map(|(visitor, _)| visitor.into()),
+            session_id: ids.map(|(_, session)| session.into()),
+            timestamp: format!("2026-11-30T{time}:00.000Z"),
+            method: Some("GET".into()),
+            url: format!("https://www.example.com{path_and_query}"),
+            host: "www.example.com".into(),
+            path: path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            query: query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(param, value)| QueryParam {
+                    param: param.into(),
+                    value: value.into(),
+                })
+                .collect(),
+            referrer: referrer.map(String::from),
+            language: Some("en".into()),
+            status: Some(200),
+            purpose: purpose.map(String::from),
+            ..Default::default()
+        },
         ip: Some("81.2.69.142".into()),
-        method: "GET".into(),
-        url: format!("https://www.example.com{path_and_query}"),
-        host: "www.example.com".into(),
-        path: path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
-        query: query
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .map(|(param, value)| QueryParam {
-                param: param.into(),
-                value: value.into(),
-            })
-            .collect(),
-        referrer: referrer.map(String::from),
-        language: Some("en".into()),
         ua: Some(ua.into()),
-        status: 200,
-        cache: None,
-        pop: None,
-        purpose: purpose.map(String::from),
         gpc: ids.is_none(),
-        dnt: false,
-        edge_geo: None,
+        ..Default::default()
     })
     .unwrap()
 }

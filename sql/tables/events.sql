@@ -1,5 +1,5 @@
 -- The events table (footfall.enriched.v1) as `footfall-processor setup` creates it.
--- Generated from processor/src/sink/schema.rs (a test keeps the two equal).
+-- Generated from the event types (footfall-processor ddl; a test keeps the two equal).
 CREATE TABLE IF NOT EXISTS `{{project}}.{{dataset}}.{{table}}` (
   event_id STRING NOT NULL,
   visitor_id STRING,
@@ -12,6 +12,12 @@ CREATE TABLE IF NOT EXISTS `{{project}}.{{dataset}}.{{table}}` (
   path ARRAY<STRING>,
   query ARRAY<STRUCT<param STRING, value STRING>>,
   referrer STRING,
+  language STRING,
+  method STRING,
+  status INT64,
+  cache STRING,
+  pop STRING,
+  purpose STRING,
   referrer_host STRING,
   referrer_medium STRING,
   utm_source STRING,
@@ -20,7 +26,6 @@ CREATE TABLE IF NOT EXISTS `{{project}}.{{dataset}}.{{table}}` (
   utm_term STRING,
   utm_content STRING,
   click_id STRING,
-  language STRING,
   browser_family STRING,
   browser_version STRING,
   os_family STRING,
@@ -36,11 +41,6 @@ CREATE TABLE IF NOT EXISTS `{{project}}.{{dataset}}.{{table}}` (
   subdivisions_iso_code STRING,
   subdivisions_name STRING,
   city_name STRING,
-  method STRING,
-  status INT64,
-  cache STRING,
-  pop STRING,
-  purpose STRING,
   consent STRING,
   schema_version STRING,
   processed_at TIMESTAMP

@@ -147,68 +147,83 @@ fn every_page_request_becomes_exactly_one_event_with_the_contract_fields() {
     let find = |p: &str| {
         events
             .iter()
-            .find(|e| e.url.ends_with(p))
+            .find(|e| e.request.url.ends_with(p))
             .unwrap_or_else(|| panic!("no event for {p}"))
     };
-    let ids: HashSet<_> = events.iter().map(|e| e.event_id.clone()).collect();
+    let ids: HashSet<_> = events.iter().map(|e| e.request.event_id.clone()).collect();
     assert_eq!(ids.len(), events.len(), "event ids are unique");
     let landing = find(pages[0]);
-    let visitor = landing.visitor_id.clone().expect("a visitor id");
+    let visitor = landing.request.visitor_id.clone().expect("a visitor id");
     assert!(visitor.len() == 40 && visitor.bytes().all(|b| b.is_ascii_hexdigit()));
     for event in &events {
         assert_eq!(event.schema, "footfall.raw.v1");
         assert_eq!(
-            event.visitor_id.as_ref(),
+            event.request.visitor_id.as_ref(),
             Some(&visitor),
             "one visitor across the visit"
         );
         assert_eq!(
-            event.session_id, landing.session_id,
+            event.request.session_id, landing.request.session_id,
             "one session across the visit"
         );
         assert_eq!(event.ip.as_deref(), Some("127.0.0.1"));
-        assert_eq!(event.host, format!("127.0.0.1:{}", s.edge.port));
-        assert_eq!(event.pop.as_deref(), Some("XXX"), "Viceroy's POP");
+        assert_eq!(event.request.host, format!("127.0.0.1:{}", s.edge.port));
+        assert_eq!(event.request.pop.as_deref(), Some("XXX"), "Viceroy's POP");
         let geo = event.edge_geo.as_ref().expect("Fastly geo");
         assert_eq!(
             (geo.country.as_deref(), geo.city.as_deref(), geo.asn),
             (Some("DE"), Some("Dresden"), Some(64496))
         );
         assert!(
-            humantime::parse_rfc3339(&event.timestamp).is_ok()
-                && event.timestamp.ends_with('Z')
-                && event.timestamp.len() == 24,
+            humantime::parse_rfc3339(&event.request.timestamp).is_ok()
+                && event.request.timestamp.ends_with('Z')
+                && event.request.timestamp.len() == 24,
             "{}",
-            event.timestamp
+            event.request.timestamp
         );
-        assert!(!event.gpc && !event.dnt && event.purpose.is_none());
+        assert!(!event.gpc && !event.dnt && event.request.purpose.is_none());
     }
     let career = find(pages[0]);
-    assert_eq!(career.method, "GET");
-    assert_eq!(career.url, s.edge.url(pages[0]));
-    assert_eq!(career.path, ["en", "career", "jobs", "data-engineer"]);
-    assert_eq!(career.query.len(), 4);
+    assert_eq!(career.request.method.as_deref(), Some("GET"));
+    assert_eq!(career.request.url, s.edge.url(pages[0]));
+    assert_eq!(
+        career.request.path,
+        ["en", "career", "jobs", "data-engineer"]
+    );
+    assert_eq!(career.request.query.len(), 4);
     assert_eq!(
         (
-            career.query[3].param.as_str(),
-            career.query[3].value.as_str()
+            career.request.query[3].param.as_str(),
+            career.request.query[3].value.as_str()
         ),
         ("utm_campaign", "buffer")
     );
-    assert_eq!(career.referrer.as_deref(), Some("https://www.google.com/"));
-    assert_eq!(career.language.as_deref(), Some("de"));
-    assert_eq!(career.status, 200);
+    assert_eq!(
+        career.request.referrer.as_deref(),
+        Some("https://www.google.com/")
+    );
+    assert_eq!(career.request.language.as_deref(), Some("de"));
+    assert_eq!(career.request.status, Some(200));
     let blog = find(pages[2]);
-    assert_eq!(blog.path, ["blog", "café au lait"]);
-    let tags: Vec<_> = blog.query.iter().map(|q| q.value.as_str()).collect();
+    assert_eq!(blog.request.path, ["blog", "café au lait"]);
+    let tags: Vec<_> = blog
+        .request
+        .query
+        .iter()
+        .map(|q| q.value.as_str())
+        .collect();
     assert_eq!(tags, ["a", "b"]);
-    assert_eq!(find(pages[3]).status, 404, "every status is tracked");
-    assert_eq!(find("/head-only").method, "HEAD");
-    assert!(landing.new_visitor && landing.new_session);
+    assert_eq!(
+        find(pages[3]).request.status,
+        Some(404),
+        "every status is tracked"
+    );
+    assert_eq!(find("/head-only").request.method.as_deref(), Some("HEAD"));
+    assert!(landing.request.new_visitor && landing.request.new_session);
     assert_eq!(
         events
             .iter()
-            .filter(|e| e.new_visitor || e.new_session)
+            .filter(|e| e.request.new_visitor || e.request.new_session)
             .count(),
         1
     );
@@ -274,27 +289,27 @@ fn visitor_cookie_is_set_once_then_reused_and_the_session_slides() {
     );
     let events = kinesis_events(3, ua);
     assert_eq!(events.len(), 3, "{events:#?}");
-    let by_path = |p: &str| events.iter().find(|e| e.url.ends_with(p)).unwrap();
+    let by_path = |p: &str| events.iter().find(|e| e.request.url.ends_with(p)).unwrap();
     let (a, b, c) = (
         by_path("/"),
         by_path("/about"),
         by_path("utm_campaign=winter"),
     );
-    assert_eq!(a.visitor_id, b.visitor_id);
-    assert_eq!(b.visitor_id, c.visitor_id);
-    assert_eq!(a.session_id, b.session_id);
-    assert_ne!(b.session_id, c.session_id);
+    assert_eq!(a.request.visitor_id, b.request.visitor_id);
+    assert_eq!(b.request.visitor_id, c.request.visitor_id);
+    assert_eq!(a.request.session_id, b.request.session_id);
+    assert_ne!(b.request.session_id, c.request.session_id);
     assert!(
-        a.new_visitor
-            && a.new_session
-            && !b.new_visitor
-            && !b.new_session
-            && !c.new_visitor
-            && c.new_session
+        a.request.new_visitor
+            && a.request.new_session
+            && !b.request.new_visitor
+            && !b.request.new_session
+            && !c.request.new_visitor
+            && c.request.new_session
     );
     assert_eq!(
         Some(visitor.split('=').nth(1).unwrap().to_string()),
-        a.visitor_id
+        a.request.visitor_id
     );
     assert!(third.set_cookie("footfall_session").is_some());
 }
@@ -312,7 +327,7 @@ fn large_bodies_and_errors_are_passed_through_unchanged() {
     );
     assert_served_unchanged(&missing, "/status/503");
     let events = kinesis_events(2, "footfall-e2e/big");
-    let mut statuses: Vec<u16> = events.iter().map(|e| e.status).collect();
+    let mut statuses: Vec<u16> = events.iter().map(|e| e.request.status.unwrap()).collect();
     statuses.sort();
     assert_eq!(statuses, [200, 503]);
 }
@@ -331,13 +346,19 @@ fn gpc_by_default_counts_the_visit_without_cookies_ids_or_full_ip() {
     assert_eq!(events.len(), 1);
     let event = &events[0];
     assert_eq!(
-        (event.visitor_id.as_deref(), event.session_id.as_deref()),
+        (
+            event.request.visitor_id.as_deref(),
+            event.request.session_id.as_deref()
+        ),
         (None, None)
     );
     assert_eq!(event.ip.as_deref(), Some("127.0.0.0"));
     assert!(event.gpc && event.dnt);
     // Without ids the events spread over shards by event id.
-    assert_eq!(partition_keys(ua), std::slice::from_ref(&event.event_id));
+    assert_eq!(
+        partition_keys(ua),
+        std::slice::from_ref(&event.request.event_id)
+    );
 }
 
 #[test]
@@ -355,7 +376,7 @@ fn gpc_drop_mode_records_nothing_for_gpc_visitors() {
     get(&edge.url("/b"), &[("user-agent", ua)]);
     let events = kinesis_events(1, ua);
     assert_eq!(events.len(), 1, "{events:#?}");
-    assert!(events[0].url.ends_with("/b"));
+    assert!(events[0].request.url.ends_with("/b"));
 }
 
 #[test]
@@ -385,7 +406,7 @@ fn cookie_consent_mode_tracks_only_with_consent() {
     assert!(with.set_cookie("footfall_visitor").is_some());
     let events = kinesis_events(1, ua);
     assert_eq!(events.len(), 1, "{events:#?}");
-    assert!(events[0].url.ends_with("/consent") && events[0].visitor_id.is_some());
+    assert!(events[0].request.url.ends_with("/consent") && events[0].request.visitor_id.is_some());
 }
 
 #[test]
@@ -400,14 +421,14 @@ fn kinesis_down_still_serves_the_page_and_the_event_goes_to_the_fallback_log() {
     let event = wait_until("the fallback log line", || {
         edge.logged_events()
             .into_iter()
-            .find(|e| e.url.ends_with("/down?x=1"))
+            .find(|e| e.request.url.ends_with("/down?x=1"))
     });
     assert_eq!(event.ua.as_deref(), Some(ua));
-    assert_eq!(event.query[0].param, "x");
+    assert_eq!(event.request.query[0].param, "x");
     let errors = edge.errors().join("\n");
     assert!(
         errors.contains("Kinesis PutRecord to stream \"footfall-events\" failed")
-            && errors.contains(&event.event_id),
+            && errors.contains(&event.request.event_id),
         "{errors}"
     );
 }
@@ -432,12 +453,12 @@ fn slow_kinesis_never_delays_the_page_and_the_event_is_kept() {
     let event = wait_until("the fallback log line", || {
         edge.logged_events()
             .into_iter()
-            .find(|e| e.url.ends_with("/slow"))
+            .find(|e| e.request.url.ends_with("/slow"))
     });
     assert!(
         edge.errors()
             .iter()
-            .any(|e| e.contains("no answer within 1000 ms") && e.contains(&event.event_id)),
+            .any(|e| e.contains("no answer within 1000 ms") && e.contains(&event.request.event_id)),
         "{}",
         edge.output()
     );
@@ -455,7 +476,7 @@ fn log_sink_and_an_incomplete_config_write_events_to_the_log_endpoint() {
         wait_until("the log line", || {
             edge.logged_events()
                 .into_iter()
-                .find(|e| e.url.ends_with("/logged"))
+                .find(|e| e.request.url.ends_with("/logged"))
         });
     }
     assert!(log_sink.errors().is_empty(), "{}", log_sink.output());
@@ -563,31 +584,42 @@ fn hostile_requests_are_served_unchanged_and_recorded_safely() {
     let find = |p: &str| {
         events
             .iter()
-            .find(|e| e.url.contains(p))
+            .find(|e| e.request.url.contains(p))
             .unwrap_or_else(|| panic!("no event for {p}"))
     };
-    assert_eq!(find("/long?").query[0].value.len(), 8 * 1024);
-    assert_eq!(find("/bad").path, ["bad%zz%", "enc\u{FFFD}\u{FFFD}"]);
+    assert_eq!(find("/long?").request.query[0].value.len(), 8 * 1024);
+    assert_eq!(
+        find("/bad").request.path,
+        ["bad%zz%", "enc\u{FFFD}\u{FFFD}"]
+    );
     let crlf = find("/crlf");
-    assert_eq!(crlf.query[0].value, "\r\nSet-Cookie: admin=1");
-    assert_eq!(crlf.query[1].value, "\0");
-    assert!(crlf.new_visitor, "a malformed visitor cookie is replaced");
-    assert!(find("/cookie-bomb").new_visitor && find("/cookie-bomb").new_session);
+    assert_eq!(crlf.request.query[0].value, "\r\nSet-Cookie: admin=1");
+    assert_eq!(crlf.request.query[1].value, "\0");
+    assert!(
+        crlf.request.new_visitor,
+        "a malformed visitor cookie is replaced"
+    );
+    assert!(find("/cookie-bomb").request.new_visitor && find("/cookie-bomb").request.new_session);
     assert_eq!(
         find("/xff").ip.as_deref(),
         Some("127.0.0.1"),
         "X-Forwarded-For is never trusted"
     );
     let non_utf8 = find("/non-utf8");
-    assert!(non_utf8.referrer.as_deref().unwrap().contains('\u{FFFD}'));
-    assert_eq!(non_utf8.language, None);
-    let repeated = &find("/repeated").query;
+    assert!(non_utf8
+        .request
+        .referrer
+        .as_deref()
+        .unwrap()
+        .contains('\u{FFFD}'));
+    assert_eq!(non_utf8.request.language, None);
+    let repeated = &find("/repeated").request.query;
     assert_eq!(repeated.len(), 500);
     assert!(repeated
         .iter()
         .enumerate()
         .all(|(i, q)| q.param == "p" && q.value == i.to_string()));
-    assert_eq!(find("/weird-lang").language.as_deref(), Some("zz"));
+    assert_eq!(find("/weird-lang").request.language.as_deref(), Some("zz"));
     // Every record is one line of valid JSON (checked by parsing); nothing panicked.
     let output = s.edge.output();
     assert!(
@@ -610,7 +642,7 @@ fn fastly_compute_serve_runs_the_package_offline() {
     assert_served_unchanged(&page, "/via-cli");
     let events = kinesis_events(1, ua);
     assert_eq!(events.len(), 1, "{}", edge.output());
-    assert!(events[0].url.ends_with("/via-cli"));
+    assert!(events[0].request.url.ends_with("/via-cli"));
 }
 
 #[test]
@@ -625,7 +657,11 @@ fn the_simulated_clock_is_honoured_only_where_the_local_setting_allows_it() {
     let ignored = kinesis_events(1, "clock-not-allowed");
     let this_year = humantime::format_rfc3339(std::time::SystemTime::now()).to_string();
     assert_eq!(ignored.len(), 1);
-    assert_eq!(ignored[0].timestamp[..4], this_year[..4], "{ignored:?}");
+    assert_eq!(
+        ignored[0].request.timestamp[..4],
+        this_year[..4],
+        "{ignored:?}"
+    );
 
     // With it (and under Viceroy, which reports FASTLY_HOSTNAME=localhost) the request names
     // its own time.
@@ -640,5 +676,5 @@ fn the_simulated_clock_is_honoured_only_where_the_local_setting_allows_it() {
     );
     let honoured = kinesis_events(1, "clock-allowed");
     assert_eq!(honoured.len(), 1);
-    assert_eq!(honoured[0].timestamp, "2023-11-14T22:13:20.123Z");
+    assert_eq!(honoured[0].request.timestamp, "2023-11-14T22:13:20.123Z");
 }

@@ -4,66 +4,43 @@
 //! of every pattern picks the few candidates worth running, so a browser's user agent usually
 //! runs no regex at all.
 
+use footfall_event::BotCategory;
 use serde::Deserialize;
 
 /// The crawler list, embedded at build time (see `processor/data/README.md`).
 pub const BUNDLED_CRAWLERS: &str = include_str!("../../data/crawler-user-agents.json");
 
-/// A crawler's category, as the `bot_category` column has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Category {
-    Search,
-    AiCrawler,
-    /// Fetches a page because a person asked an AI assistant to (ChatGPT-User, Claude-User...).
-    AiAssistant,
-    Seo,
-    Monitor,
-    Other,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Search => "search",
-            Category::AiCrawler => "ai_crawler",
-            Category::AiAssistant => "ai_assistant",
-            Category::Seo => "seo",
-            Category::Monitor => "monitor",
-            Category::Other => "other",
-        }
-    }
-
-    /// From the list's tags, most telling first; an AI crawler acting for a user is an assistant.
-    fn from_entry(pattern: &str, tags: &[String]) -> Category {
-        let has = |tag: &str| tags.iter().any(|t| t == tag);
-        if has("ai-crawler") {
-            let on_behalf_of_a_user = ["User", "Assist", "fetcher", "NotebookLM", "Deep-Research"];
-            if on_behalf_of_a_user
-                .iter()
-                .any(|marker| pattern.contains(marker))
-            {
-                Category::AiAssistant
-            } else {
-                Category::AiCrawler
-            }
-        } else if has("search-engine") {
-            Category::Search
-        } else if has("seo") {
-            Category::Seo
-        } else if has("monitoring") {
-            Category::Monitor
+/// A crawler's category from the list's tags, most telling first; an AI crawler acting for a
+/// user is an assistant.
+fn category(pattern: &str, tags: &[String]) -> BotCategory {
+    let has = |tag: &str| tags.iter().any(|t| t == tag);
+    if has("ai-crawler") {
+        let on_behalf_of_a_user = ["User", "Assist", "fetcher", "NotebookLM", "Deep-Research"];
+        if on_behalf_of_a_user
+            .iter()
+            .any(|marker| pattern.contains(marker))
+        {
+            BotCategory::AiAssistant
         } else {
-            Category::Other
+            BotCategory::AiCrawler
         }
+    } else if has("search-engine") {
+        BotCategory::Search
+    } else if has("seo") {
+        BotCategory::Seo
+    } else if has("monitoring") {
+        BotCategory::Monitor
+    } else {
+        BotCategory::Other
     }
 }
 
 /// A crawler recognised in a user agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bot {
+pub struct KnownCrawler {
     /// The part of the user agent that matched, e.g. `GPTBot`.
     pub name: String,
-    pub category: Category,
+    pub category: BotCategory,
 }
 
 #[derive(Deserialize)]
@@ -76,7 +53,7 @@ struct Entry {
 /// The compiled crawler list.
 pub struct Crawlers {
     matcher: regex_filtered::Regexes,
-    categories: Vec<Category>,
+    categories: Vec<BotCategory>,
 }
 
 /// A crawler list that cannot be read or compiled.
@@ -95,7 +72,7 @@ impl Crawlers {
             builder = builder
                 .push(&entry.pattern)
                 .map_err(|e| ListError(format!("pattern {:?}: {e}", entry.pattern)))?;
-            categories.push(Category::from_entry(&entry.pattern, &entry.tags));
+            categories.push(category(&entry.pattern, &entry.tags));
         }
         let matcher = builder.build().map_err(|e| ListError(e.to_string()))?;
         Ok(Crawlers {
@@ -105,11 +82,11 @@ impl Crawlers {
     }
 
     /// The first crawler on the list that matches `ua`.
-    pub fn recognise(&self, ua: &str) -> Option<Bot> {
+    pub fn recognise(&self, ua: &str) -> Option<KnownCrawler> {
         let (index, regex) = self.matcher.matching(ua).next()?;
         let matched = regex.find(ua).map_or("", |m| m.as_str());
         let name = matched.trim().trim_end_matches(['/', ';', ' ']).to_string();
-        Some(Bot {
+        Some(KnownCrawler {
             name,
             category: self.categories[index],
         })
@@ -141,11 +118,11 @@ mod tests {
     fn crawlers_get_names_and_categories() {
         let c = crawlers();
         let cases = [
-            ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", Category::Search),
-            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)", Category::AiCrawler),
-            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot", Category::AiAssistant),
-            ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", Category::Seo),
-            ("Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)", Category::Monitor),
+            ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", BotCategory::Search),
+            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)", BotCategory::AiCrawler),
+            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot", BotCategory::AiAssistant),
+            ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", BotCategory::Seo),
+            ("Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)", BotCategory::Monitor),
         ];
         for (ua, category) in cases {
             let bot = c

@@ -1,21 +1,6 @@
 //! Where a visit came from: utm parameters, ad click ids, and the referrer's host and medium.
 
-use footfall_event::QueryParam;
-
-/// Attribution of one page request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Attribution {
-    pub referrer_host: Option<String>,
-    /// `direct`, `internal`, `search`, `social`, `email`, `paid` or `other`.
-    pub referrer_medium: &'static str,
-    pub utm_source: Option<String>,
-    pub utm_medium: Option<String>,
-    pub utm_campaign: Option<String>,
-    pub utm_term: Option<String>,
-    pub utm_content: Option<String>,
-    /// `name:value` of the first ad click id.
-    pub click_id: Option<String>,
-}
+use footfall_event::{Attribution, Medium, QueryParam};
 
 /// Ad click ids, in the order they are looked for.
 const CLICK_IDS: &[&str] = &[
@@ -113,25 +98,29 @@ fn medium(
     site_host: &str,
     utm_medium: Option<&str>,
     clicked_an_ad: bool,
-) -> &'static str {
+) -> Medium {
     let site = strip_www(site_host.split(':').next().unwrap_or(site_host));
     if referrer_host.is_some_and(|r| strip_www(r).eq_ignore_ascii_case(site)) {
-        return "internal";
+        return Medium::Internal;
     }
     let tagged = utm_medium.map(str::to_ascii_lowercase);
     match tagged.as_deref() {
-        _ if clicked_an_ad => return "paid",
+        _ if clicked_an_ad => return Medium::Paid,
         Some(
             "cpc" | "ppc" | "paid" | "paidsearch" | "paid_search" | "paid-social" | "paid_social"
             | "display" | "cpm" | "banner",
-        ) => return "paid",
-        Some("email" | "e-mail" | "newsletter") => return "email",
-        Some("social" | "social-media" | "social_media" | "sm") => return "social",
-        Some("organic") => return "search",
+        ) => return Medium::Paid,
+        Some("email" | "e-mail" | "newsletter") => return Medium::Email,
+        Some("social" | "social-media" | "social_media" | "sm") => return Medium::Social,
+        Some("organic") => return Medium::Search,
         _ => {}
     }
     let Some(host) = referrer_host else {
-        return if tagged.is_some() { "other" } else { "direct" };
+        return if tagged.is_some() {
+            Medium::Other
+        } else {
+            Medium::Direct
+        };
     };
     let host = strip_www(host);
     let listed = |list: &[&str]| {
@@ -144,13 +133,13 @@ fn medium(
         })
     };
     if listed(WEBMAIL) {
-        "email"
+        Medium::Email
     } else if listed(SEARCH) {
-        "search"
+        Medium::Search
     } else if listed(SOCIAL) {
-        "social"
+        Medium::Social
     } else {
-        "other"
+        Medium::Other
     }
 }
 
@@ -194,7 +183,7 @@ mod tests {
             ("utm_campaign", "buffer"),
         ]);
         let a = attribute(&q, None, "www.project-a.com");
-        assert_eq!(a.referrer_medium, "social");
+        assert_eq!(a.referrer_medium, Medium::Social);
         assert_eq!(
             (a.utm_source.as_deref(), a.utm_campaign.as_deref()),
             (Some("linkedin"), Some("buffer"))
@@ -206,18 +195,27 @@ mod tests {
     fn mediums_from_referrers() {
         let medium_of =
             |referrer: Option<&str>| attribute(&[], referrer, "www.example.com").referrer_medium;
-        assert_eq!(medium_of(None), "direct");
-        assert_eq!(medium_of(Some("https://example.com/blog")), "internal");
-        assert_eq!(medium_of(Some("https://www.google.de/")), "search");
-        assert_eq!(medium_of(Some("https://duckduckgo.com/")), "search");
-        assert_eq!(medium_of(Some("https://t.co/abc")), "social");
-        assert_eq!(medium_of(Some("https://www.linkedin.com/feed/")), "social");
+        assert_eq!(medium_of(None), Medium::Direct);
+        assert_eq!(
+            medium_of(Some("https://example.com/blog")),
+            Medium::Internal
+        );
+        assert_eq!(medium_of(Some("https://www.google.de/")), Medium::Search);
+        assert_eq!(medium_of(Some("https://duckduckgo.com/")), Medium::Search);
+        assert_eq!(medium_of(Some("https://t.co/abc")), Medium::Social);
+        assert_eq!(
+            medium_of(Some("https://www.linkedin.com/feed/")),
+            Medium::Social
+        );
         assert_eq!(
             medium_of(Some("https://mail.google.com/mail/u/0/")),
-            "email"
+            Medium::Email
         );
-        assert_eq!(medium_of(Some("https://blog.other.org/post")), "other");
-        assert_eq!(medium_of(Some("not a url at all")), "other");
+        assert_eq!(
+            medium_of(Some("https://blog.other.org/post")),
+            Medium::Other
+        );
+        assert_eq!(medium_of(Some("not a url at all")), Medium::Other);
     }
 
     #[test]
@@ -229,18 +227,18 @@ mod tests {
         );
         assert_eq!(
             (paid.referrer_medium, paid.click_id.as_deref()),
-            ("paid", Some("gclid:abc"))
+            (Medium::Paid, Some("gclid:abc"))
         );
         let email = attribute(&query(&[("utm_medium", "Newsletter")]), None, "example.com");
-        assert_eq!(email.referrer_medium, "email");
+        assert_eq!(email.referrer_medium, Medium::Email);
         let cpc = attribute(
             &query(&[("utm_medium", "cpc"), ("utm_source", "bing")]),
             Some("https://www.bing.com/"),
             "example.com",
         );
-        assert_eq!(cpc.referrer_medium, "paid");
+        assert_eq!(cpc.referrer_medium, Medium::Paid);
         let unknown_tag = attribute(&query(&[("utm_medium", "qr-code")]), None, "example.com");
-        assert_eq!(unknown_tag.referrer_medium, "other");
+        assert_eq!(unknown_tag.referrer_medium, Medium::Other);
     }
 
     #[test]

@@ -1,18 +1,8 @@
 //! IP address → country, subdivision and city, from a MaxMind GeoIP2/GeoLite2 City database.
 
+use footfall_event::Location;
 use std::net::IpAddr;
 use std::path::Path;
-
-/// Where a visitor is, as the article's columns have it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Location {
-    pub country_iso_code: Option<String>,
-    pub country_name: Option<String>,
-    /// The most specific subdivision (e.g. a county rather than its state).
-    pub subdivisions_iso_code: Option<String>,
-    pub subdivisions_name: Option<String>,
-    pub city_name: Option<String>,
-}
 
 /// A memory-mapped City database: opening costs next to nothing, pages load as lookups touch them.
 pub struct GeoDatabase {

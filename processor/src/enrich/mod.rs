@@ -1,19 +1,20 @@
-//! A decoded [`Hit`] → an [`EnrichedEvent`]: user agent, bots, location and attribution added,
-//! IP address and user agent left behind.
+//! A decoded [`RawEvent`] → an [`EnrichedEvent`]: its page request passes through, user agent,
+//! bots, location and attribution are added, IP address and user agent are left behind.
 
 pub mod bots;
 pub mod campaign;
 pub mod geo;
 pub mod user_agent;
 
-use crate::decode::{format_timestamp, Hit};
-use bots::{Bot, Crawlers};
-use footfall_event::{EnrichedEvent, ENRICHED_SCHEMA_V1};
-use geo::{GeoDatabase, Location};
+use bots::{Crawlers, KnownCrawler};
+use footfall_event::{
+    Bot, BotCategory, Client, Consent, EnrichedEvent, Location, RawEvent, ENRICHED_SCHEMA_V1,
+};
+use geo::GeoDatabase;
 use lru::LruCache;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
-use user_agent::{Parsed, UserAgentParser};
+use user_agent::{is_spider, UserAgentParser};
 
 /// Everything enrichment needs, built once per process (the Lambda's cold start).
 pub struct Enricher {
@@ -28,8 +29,8 @@ pub struct Enricher {
 /// What one user agent string says.
 #[derive(Debug, Default)]
 struct Agent {
-    parsed: Parsed,
-    bot: Option<Bot>,
+    client: Client,
+    crawler: Option<KnownCrawler>,
 }
 
 impl Enricher {
@@ -54,8 +55,8 @@ impl Enricher {
             return hit.clone();
         }
         let agent = Arc::new(Agent {
-            parsed: self.user_agents.parse(ua),
-            bot: self.crawlers.recognise(ua),
+            client: self.user_agents.parse(ua),
+            crawler: self.crawlers.recognise(ua),
         });
         if let Some(cache) = self.agents.as_mut() {
             cache.put(ua.to_string(), agent.clone());
@@ -63,99 +64,68 @@ impl Enricher {
         agent
     }
 
-    /// Enriches one hit. `processed_at` is the batch's processing time (RFC 3339).
-    pub fn enrich(&mut self, hit: Hit, processed_at: &str) -> EnrichedEvent {
-        let agent = hit
+    /// Enriches one event. `processed_at` is the batch's processing time (RFC 3339).
+    pub fn enrich(&mut self, event: RawEvent, processed_at: &str) -> EnrichedEvent {
+        let agent = event
             .ua
             .as_deref()
             .map(|ua| self.agent(ua))
             .unwrap_or_default();
-        let (parsed, bot) = (&agent.parsed, &agent.bot);
-        let is_bot = bot.is_some() || parsed.is_spider();
-        let location = self.locate(&hit);
-        let attribution = campaign::attribute(&hit.query, hit.referrer.as_deref(), &hit.host);
-        EnrichedEvent {
-            event_id: hit.event_id,
-            consent: if hit.gpc && hit.visitor_id.is_none() {
-                "anonymous"
-            } else {
-                "full"
-            }
-            .to_string(),
-            visitor_id: hit.visitor_id,
-            session_id: hit.session_id,
-            new_visitor: hit.new_visitor,
-            new_session: hit.new_session,
-            timestamp: format_timestamp(hit.timestamp),
-            url: hit.url,
-            host: hit.host,
-            path: hit.path,
-            query: hit.query,
-            referrer: hit.referrer,
-            referrer_host: attribution.referrer_host,
-            referrer_medium: attribution.referrer_medium.to_string(),
-            utm_source: attribution.utm_source,
-            utm_medium: attribution.utm_medium,
-            utm_campaign: attribution.utm_campaign,
-            utm_term: attribution.utm_term,
-            utm_content: attribution.utm_content,
-            click_id: attribution.click_id,
-            language: hit.language,
-            browser_family: parsed.browser_family.clone(),
-            browser_version: parsed.browser_version.clone(),
-            os_family: parsed.os_family.clone(),
-            os_version: parsed.os_version.clone(),
-            device_family: parsed.device_family.clone(),
+        let is_bot = agent.crawler.is_some() || is_spider(&agent.client);
+        let mut client = agent.client.clone();
+        if is_bot {
             // uap-core's convention, which the article's query relies on: a bot's brand is Spider.
-            device_brand: if is_bot {
-                Some("Spider".into())
-            } else {
-                parsed.device_brand.clone()
-            },
-            device_model: parsed.device_model.clone(),
+            client.device_brand = Some("Spider".into());
+        }
+        let bot = Bot {
             is_bot,
-            bot_name: bot
-                .as_ref()
-                .map(|b| b.name.clone())
-                .or_else(|| is_bot.then(|| parsed.browser_family.clone()).flatten()),
+            bot_name: match &agent.crawler {
+                Some(crawler) => Some(crawler.name.clone()),
+                None => is_bot
+                    .then(|| agent.client.browser_family.clone())
+                    .flatten(),
+            },
             bot_category: is_bot.then(|| {
-                bot.as_ref()
-                    .map_or("other", |b| b.category.as_str())
-                    .to_string()
+                agent
+                    .crawler
+                    .as_ref()
+                    .map_or(BotCategory::Other, |c| c.category)
             }),
-            country_iso_code: location.country_iso_code,
-            country_name: location.country_name,
-            subdivisions_iso_code: location.subdivisions_iso_code,
-            subdivisions_name: location.subdivisions_name,
-            city_name: location.city_name,
-            method: hit.method,
-            status: hit.status,
-            cache: hit.cache,
-            pop: hit.pop,
-            purpose: hit.purpose,
+        };
+        let request = event.request;
+        EnrichedEvent {
+            attribution: campaign::attribute(
+                &request.query,
+                request.referrer.as_deref(),
+                &request.host,
+            ),
+            location: self.locate(event.ip.as_deref(), event.edge_geo.as_ref()),
+            consent: if event.gpc && request.visitor_id.is_none() {
+                Consent::Anonymous
+            } else {
+                Consent::Full
+            },
+            request,
+            client,
+            bot,
             schema_version: ENRICHED_SCHEMA_V1.to_string(),
             processed_at: processed_at.to_string(),
         }
     }
 
     /// From the GeoIP database when there is one, else from the edge's own lookup.
-    fn locate(&self, hit: &Hit) -> Location {
+    fn locate(&self, ip: Option<&str>, edge_geo: Option<&footfall_event::EdgeGeo>) -> Location {
         match &self.geo {
-            Some(db) => hit
-                .ip
-                .as_deref()
+            Some(db) => ip
                 .and_then(|ip| ip.parse().ok())
                 .and_then(|ip| db.locate(ip).ok())
                 .unwrap_or_default(),
-            None => hit
-                .edge_geo
-                .as_ref()
+            None => edge_geo
                 .map(|g| Location {
                     country_iso_code: g.country.clone(),
-                    country_name: None,
                     subdivisions_iso_code: g.region.clone(),
-                    subdivisions_name: None,
                     city_name: g.city.clone(),
+                    ..Location::default()
                 })
                 .unwrap_or_default(),
         }
@@ -222,7 +192,7 @@ mod tests {
             let record = ARTICLE_EVENT.replace("81.2.69.142", ip);
             enricher.enrich(decode(record.as_bytes()).unwrap(), "")
         };
-        let boxford = locate("2.125.160.216");
+        let boxford = locate("2.125.160.216").location;
         assert_eq!(
             (
                 boxford.subdivisions_iso_code.as_deref(),
@@ -231,7 +201,7 @@ mod tests {
             ),
             (Some("WBK"), Some("West Berkshire"), Some("Boxford"))
         );
-        let linkoping = locate("89.160.20.128");
+        let linkoping = locate("89.160.20.128").location;
         assert_eq!(
             (
                 linkoping.country_iso_code.as_deref(),
@@ -239,9 +209,9 @@ mod tests {
             ),
             (Some("SE"), Some("Linköping"))
         );
-        let unknown = locate("1.2.3.4");
+        let unknown = locate("1.2.3.4").location;
         assert_eq!((unknown.country_iso_code, unknown.city_name), (None, None));
-        let garbage = locate("not-an-ip");
+        let garbage = locate("not-an-ip").location;
         assert_eq!(garbage.country_iso_code, None);
     }
 
@@ -257,40 +227,41 @@ mod tests {
         };
         let google =
             enrich_ua("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
-        assert!(google.is_bot);
-        assert_eq!(google.device_brand.as_deref(), Some("Spider"));
-        assert_eq!(google.bot_category.as_deref(), Some("search"));
+        assert!(google.bot.is_bot);
+        assert_eq!(google.client.device_brand.as_deref(), Some("Spider"));
+        assert_eq!(google.bot.bot_category, Some(BotCategory::Search));
         let gpt = enrich_ua("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)");
         assert_eq!(
             (
-                gpt.is_bot,
-                gpt.bot_name.as_deref(),
-                gpt.bot_category.as_deref()
+                gpt.bot.is_bot,
+                gpt.bot.bot_name.as_deref(),
+                gpt.bot.bot_category
             ),
-            (true, Some("GPTBot"), Some("ai_crawler"))
+            (true, Some("GPTBot"), Some(BotCategory::AiCrawler))
         );
-        assert_eq!(gpt.device_brand.as_deref(), Some("Spider"));
+        assert_eq!(gpt.client.device_brand.as_deref(), Some("Spider"));
         let human = enrich_ua(
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
         );
-        assert!(!human.is_bot && human.bot_category.is_none() && human.bot_name.is_none());
+        assert_eq!(human.bot, Bot::default());
+        assert_eq!(human.client.browser_family.as_deref(), Some("Firefox"));
     }
 
     #[test]
     fn without_a_database_the_edges_geo_is_used() {
-        let mut hit = decode(ARTICLE_EVENT.as_bytes()).unwrap();
-        hit.edge_geo = Some(EdgeGeo {
+        let mut raw = decode(ARTICLE_EVENT.as_bytes()).unwrap();
+        raw.edge_geo = Some(EdgeGeo {
             country: Some("DE".into()),
             region: Some("SN".into()),
             city: Some("Dresden".into()),
             asn: None,
         });
-        let event = enricher(false).enrich(hit, "");
+        let location = enricher(false).enrich(raw, "").location;
         assert_eq!(
             (
-                event.country_iso_code.as_deref(),
-                event.subdivisions_iso_code.as_deref(),
-                event.city_name.as_deref()
+                location.country_iso_code.as_deref(),
+                location.subdivisions_iso_code.as_deref(),
+                location.city_name.as_deref()
             ),
             (Some("DE"), Some("SN"), Some("Dresden"))
         );
@@ -314,10 +285,10 @@ mod tests {
             "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
         ] {
             let record = ARTICLE_EVENT.replace("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.110 Safari/537.36", ua);
-            let hit = decode(record.as_bytes()).unwrap();
+            let raw = decode(record.as_bytes()).unwrap();
             assert_eq!(
-                cached.enrich(hit.clone(), ""),
-                uncached.enrich(hit, ""),
+                cached.enrich(raw.clone(), ""),
+                uncached.enrich(raw, ""),
                 "{ua}"
             );
         }
@@ -325,8 +296,8 @@ mod tests {
 
     #[test]
     fn gpc_visitors_without_ids_are_marked_anonymous() {
-        let mut hit = decode(ARTICLE_EVENT.as_bytes()).unwrap();
-        (hit.gpc, hit.visitor_id, hit.session_id) = (true, None, None);
-        assert_eq!(enricher(false).enrich(hit, "").consent, "anonymous");
+        let mut raw = decode(ARTICLE_EVENT.as_bytes()).unwrap();
+        (raw.gpc, raw.request.visitor_id, raw.request.session_id) = (true, None, None);
+        assert_eq!(enricher(false).enrich(raw, "").consent, Consent::Anonymous);
     }
 }

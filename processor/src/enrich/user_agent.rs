@@ -4,23 +4,11 @@
 /// uap-core's rules, embedded at build time (see `processor/data/README.md`).
 pub const BUNDLED_REGEXES: &str = include_str!("../../data/uap-core-regexes.yaml");
 
-/// What a user agent says, as the article's columns need it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parsed {
-    pub browser_family: Option<String>,
-    pub browser_version: Option<String>,
-    pub os_family: Option<String>,
-    pub os_version: Option<String>,
-    pub device_family: Option<String>,
-    pub device_brand: Option<String>,
-    pub device_model: Option<String>,
-}
+use footfall_event::Client;
 
-impl Parsed {
-    /// uap-core marks known crawlers with the device family `Spider`.
-    pub fn is_spider(&self) -> bool {
-        self.device_family.as_deref() == Some("Spider")
-    }
+/// uap-core marks known crawlers with the device family `Spider`.
+pub fn is_spider(client: &Client) -> bool {
+    client.device_family.as_deref() == Some("Spider")
 }
 
 /// A compiled uap-core rule set.
@@ -44,7 +32,7 @@ impl UserAgentParser {
     }
 
     /// Parses a user agent; a string no rule matches is `Other` in every family.
-    pub fn parse(&self, ua: &str) -> Parsed {
+    pub fn parse(&self, ua: &str) -> Client {
         let (browser, os, device) = self.extractor.extract(ua);
         let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         let browser_family = browser
@@ -59,7 +47,7 @@ impl UserAgentParser {
             .as_ref()
             .map(|d| d.device.to_string())
             .unwrap_or_else(|| "Other".into());
-        Parsed {
+        Client {
             browser_family: Some(browser_family),
             browser_version: browser.as_ref().and_then(|b| b.major).and_then(text),
             os_family: Some(os_family),
@@ -107,7 +95,7 @@ mod tests {
     }
 
     /// Share of a suite's cases where `check` holds, printed for the record (cargo test -- --nocapture).
-    fn accuracy(name: &str, check: impl Fn(&Parsed, &Case) -> bool) -> f64 {
+    fn accuracy(name: &str, check: impl Fn(&Client, &Case) -> bool) -> f64 {
         let parser = parser();
         let cases = suite(name);
         let right = cases

@@ -34,7 +34,7 @@ impl Archive {
         id: &BatchId,
         events: &[EnrichedEvent],
     ) -> Result<Vec<String>, SinkError> {
-        self.put_partitioned("events", id, events, |e| &e.timestamp)
+        self.put_partitioned("events", id, events, |e| &e.request.timestamp)
             .await
     }
 
@@ -164,12 +164,16 @@ pub fn gzip_ndjson<T: Serialize>(items: &[&T]) -> Result<Vec<u8>, SinkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use footfall_event::PageRequest;
     use std::io::Read;
 
     fn event(id: &str, timestamp: &str) -> EnrichedEvent {
         EnrichedEvent {
-            event_id: id.into(),
-            timestamp: timestamp.into(),
+            request: PageRequest {
+                event_id: id.into(),
+                timestamp: timestamp.into(),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -199,10 +203,10 @@ mod tests {
             event("b", "2026-12-01T00:05:00.000Z"),
             event("c", "2026-11-30T23:50:00.000Z"),
         ];
-        let groups = partitions(&events, |e| &e.timestamp);
+        let groups = partitions(&events, |e| &e.request.timestamp);
         let ids: Vec<(String, Vec<&str>)> = groups
             .into_iter()
-            .map(|(p, es)| (p, es.iter().map(|e| e.event_id.as_str()).collect()))
+            .map(|(p, es)| (p, es.iter().map(|e| e.request.event_id.as_str()).collect()))
             .collect();
         assert_eq!(
             ids,

@@ -200,7 +200,7 @@ impl Warehouse {
                     // Valid rows go in even when others are invalid; the invalid ones are reported.
                     request.skip_invalid_rows();
                     for event in chunk {
-                        request.add_row(Some(event.event_id.clone()), event)?;
+                        request.add_row(Some(event.request.event_id.clone()), event)?;
                     }
                     let s = &self.settings;
                     self.client
