@@ -2,10 +2,9 @@
 //! in the Kinesis stream (what the edge shipped), events and dead letters in S3 (what the
 //! processor archived), rows in BigQuery (what it loaded) and the sessions the views see.
 
-use aws_sdk_kinesis::error::DisplayErrorContext;
-use aws_sdk_kinesis::types::ShardIteratorType;
 use flate2::read::GzDecoder;
 use footfall_processor::sink::warehouse::Warehouse;
+use footfall_processor::source::shard::{list_shards, ShardReader, StartPosition};
 use indicatif::ProgressBar;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -31,20 +30,11 @@ impl std::fmt::Display for Counts {
     }
 }
 
-/// Where the watcher is in one shard.
-#[derive(Default)]
-struct Cursor {
-    /// Where to read next; `None` after a failed read, so a new one is asked for.
-    iterator: Option<String>,
-    /// The last record counted, to resume after.
-    last_sequence: Option<String>,
-}
-
 /// Reads the stages incrementally: the stream from where it left off, new S3 objects only.
 pub struct Watcher {
     kinesis: aws_sdk_kinesis::Client,
     stream: String,
-    shards: BTreeMap<String, Cursor>,
+    shards: BTreeMap<String, ShardReader>,
     s3: aws_sdk_s3::Client,
     bucket: String,
     prefix: String,
@@ -91,8 +81,6 @@ impl Watcher {
         (self.counts, problems)
     }
 
-    /// Counts the records added to each shard since the last look. A shard whose read fails is
-    /// picked up again after its last counted record on the next look.
     /// Shows the counts every `every`, on one line in a terminal, else a line per change. With
     /// `until = (rows, timeout)`, returns once BigQuery holds `rows` rows, or fails after
     /// `timeout`; without, runs until stopped.
@@ -137,50 +125,21 @@ impl Watcher {
         }
     }
 
+    /// Counts the records added to each shard since the last look. A shard whose read fails is
+    /// picked up again after its last counted record on the next look.
     async fn read_stream(&mut self) -> Result<(), String> {
-        let failed = |e: String| format!("stream {}: {e}", self.stream);
-        let listed = self
-            .kinesis
-            .list_shards()
-            .stream_name(&self.stream)
-            .send()
-            .await
-            .map_err(|e| failed(DisplayErrorContext(e).to_string()))?;
-        for shard in listed.shards() {
-            self.shards.entry(shard.shard_id().to_string()).or_default();
+        for id in list_shards(&self.kinesis, &self.stream).await? {
+            let reader = || {
+                let (client, stream) = (self.kinesis.clone(), &self.stream);
+                ShardReader::new(client, stream, &id, StartPosition::TrimHorizon, None)
+            };
+            self.shards.entry(id.clone()).or_insert_with(reader);
         }
-        let kinesis = &self.kinesis;
-        for (id, cursor) in self.shards.iter_mut() {
-            if cursor.iterator.is_none() {
-                let request = kinesis
-                    .get_shard_iterator()
-                    .stream_name(&self.stream)
-                    .shard_id(id);
-                let request = match &cursor.last_sequence {
-                    Some(sequence) => request
-                        .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
-                        .starting_sequence_number(sequence),
-                    None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
-                };
-                let answer = request
-                    .send()
-                    .await
-                    .map_err(|e| format!("shard {id}: {}", DisplayErrorContext(e)))?;
-                cursor.iterator = answer.shard_iterator().map(String::from);
-            }
-            while let Some(iterator) = cursor.iterator.take() {
-                let page = kinesis
-                    .get_records()
-                    .shard_iterator(iterator)
-                    .send()
-                    .await
-                    .map_err(|e| format!("shard {id}: {}", DisplayErrorContext(e)))?;
-                self.counts.shipped += page.records().len() as u64;
-                if let Some(last) = page.records().last() {
-                    cursor.last_sequence = Some(last.sequence_number().to_string());
-                }
-                cursor.iterator = page.next_shard_iterator().map(String::from);
-                if page.records().is_empty() || page.millis_behind_latest() == Some(0) {
+        for reader in self.shards.values_mut() {
+            loop {
+                let page = reader.next_page(None).await?;
+                self.counts.shipped += page.records.len() as u64;
+                if page.records.is_empty() || page.at_tip {
                     break;
                 }
             }

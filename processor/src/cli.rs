@@ -11,7 +11,8 @@ use crate::sink::warehouse::{
     GoogleCredentials, RetryPolicy, SetupOptions, Warehouse, WarehouseSettings,
 };
 use crate::sink::Sinks;
-use crate::source::consume::{ConsumeOptions, StartPosition};
+use crate::source::consume::ConsumeOptions;
+use crate::source::shard::StartPosition;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,9 +2,10 @@
 
 use crate::process::{free_port, Service};
 use crate::tools::kinesalite_dir;
-use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
+use aws_sdk_kinesis::types::StreamStatus;
 use aws_sdk_kinesis::Client;
 use footfall_event::RawEvent;
+use footfall_processor::source::shard::{list_shards, ShardReader, StartPosition};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -102,45 +103,21 @@ impl Kinesalite {
     /// Every record in the stream so far, from every shard, as raw bytes with its partition key.
     pub fn records(&self, stream: &str) -> Vec<(String, Vec<u8>)> {
         runtime().block_on(async {
-            let shards = self
-                .client
-                .list_shards()
-                .stream_name(stream)
-                .send()
-                .await
-                .expect("ListShards");
             let mut records = Vec::new();
-            for shard in shards.shards() {
-                let mut iterator = self
-                    .client
-                    .get_shard_iterator()
-                    .stream_name(stream)
-                    .shard_id(shard.shard_id())
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .expect("GetShardIterator")
-                    .shard_iterator
-                    .expect("a shard iterator");
+            for shard in list_shards(&self.client, stream).await.expect("ListShards") {
+                let (client, start) = (self.client.clone(), StartPosition::TrimHorizon);
+                let mut reader = ShardReader::new(client, stream, &shard, start, None);
                 loop {
-                    let page = self
-                        .client
-                        .get_records()
-                        .shard_iterator(&iterator)
-                        .send()
-                        .await
-                        .expect("GetRecords");
-                    let empty = page.records().is_empty();
-                    records.extend(page.records().iter().map(|r| {
+                    let page = reader.next_page(None).await.expect("GetRecords");
+                    if page.records.is_empty() {
+                        break;
+                    }
+                    records.extend(page.records.iter().map(|r| {
                         (
                             r.partition_key().unwrap_or_default().to_string(),
                             r.data().as_ref().to_vec(),
                         )
                     }));
-                    match page.next_shard_iterator {
-                        Some(next) if !empty => iterator = next,
-                        _ => break,
-                    }
                 }
             }
             records

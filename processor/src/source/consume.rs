@@ -3,9 +3,9 @@
 //! number per shard in a file, so a restart goes on where it stopped: nothing missed, nothing
 //! doubled. This is how the local stack runs, and how to run footfall without Lambda.
 
+use super::shard::{list_shards, ShardReader, StartPosition};
 use crate::batch::{Position, Record};
 use crate::pipeline::Pipeline;
-use aws_sdk_kinesis::types::ShardIteratorType;
 use aws_sdk_kinesis::Client;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -13,18 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Where to start reading a shard that has no checkpoint yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartPosition {
-    TrimHorizon,
-    Latest,
-    /// Seconds since the Unix epoch.
-    AtTimestamp(i64),
-}
-
 #[derive(Debug, Clone)]
 pub struct ConsumeOptions {
     pub stream: String,
+    /// Where to start reading a shard that has no checkpoint yet.
     pub start: StartPosition,
     pub checkpoint_file: PathBuf,
     /// Records per GetRecords call (Kinesis allows up to 10,000).
@@ -47,7 +39,7 @@ pub struct Summary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConsumeError {
-    #[error("Kinesis {0}")]
+    #[error("Kinesis: {0}")]
     Kinesis(String),
     #[error("checkpoint file {path}: {error}")]
     Checkpoint { path: PathBuf, error: String },
@@ -102,12 +94,6 @@ impl Checkpoint {
     }
 }
 
-struct Shard {
-    id: String,
-    iterator: Option<String>,
-    caught_up: bool,
-}
-
 /// Consumes until `shutdown` turns true (or the stop options say so).
 pub async fn consume(
     pipeline: &Pipeline,
@@ -115,78 +101,50 @@ pub async fn consume(
     options: &ConsumeOptions,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<Summary, ConsumeError> {
-    let kinesis = |what: &str, e: String| {
-        ConsumeError::Kinesis(format!("{what} on stream {:?}: {e}", options.stream))
-    };
     let mut checkpoint = Checkpoint::load(&options.checkpoint_file, &options.stream)?;
-    let listed = client
-        .list_shards()
-        .stream_name(&options.stream)
-        .send()
+    let mut shards: Vec<ShardReader> = list_shards(client, &options.stream)
         .await
-        .map_err(|e| {
-            kinesis(
-                "ListShards",
-                aws_sdk_kinesis::error::DisplayErrorContext(e).to_string(),
-            )
-        })?;
-    let mut shards: Vec<Shard> = listed
-        .shards()
+        .map_err(ConsumeError::Kinesis)?
         .iter()
-        .map(|s| Shard {
-            id: s.shard_id().to_string(),
-            iterator: None,
-            caught_up: false,
+        .map(|id| {
+            let after = checkpoint.shards.get(id).cloned();
+            ShardReader::new(client.clone(), &options.stream, id, options.start, after)
         })
         .collect();
     tracing::info!(stream = %options.stream, shards = shards.len(), checkpoint = %options.checkpoint_file.display(), "consuming");
     let mut summary = Summary::default();
     let mut failures = 0u32;
+    let mut caught_up = vec![false; shards.len()];
     loop {
         if *shutdown.borrow() {
             break;
         }
         let mut delivered_any = false;
-        for shard in &mut shards {
-            if shard.iterator.is_none() {
-                shard.iterator = Some(
-                    iterator(client, options, &checkpoint, &shard.id)
-                        .await
-                        .map_err(|e| kinesis("GetShardIterator", e))?,
-                );
-            }
-            let page = match client
-                .get_records()
-                .shard_iterator(shard.iterator.clone().unwrap_or_default())
-                .limit(options.batch_size)
-                .send()
-                .await
-            {
+        for (shard, caught_up) in shards.iter_mut().zip(caught_up.iter_mut()) {
+            let page = match shard.next_page(Some(options.batch_size)).await {
                 Ok(page) => page,
-                Err(e) => {
-                    // An expired iterator or throttling: start again from the checkpoint.
-                    tracing::warn!(shard = %shard.id, error = %aws_sdk_kinesis::error::DisplayErrorContext(e), "GetRecords failed");
-                    shard.iterator = None;
+                Err(error) => {
+                    // An expired iterator or throttling: the next read goes on where this one was.
+                    tracing::warn!(shard = %shard.shard(), %error, "GetRecords failed");
                     continue;
                 }
             };
+            *caught_up = page.caught_up();
+            if page.records.is_empty() {
+                continue;
+            }
             let records: Vec<Record> = page
-                .records()
+                .records
                 .iter()
                 .map(|r| Record {
                     data: r.data().as_ref().to_vec(),
                     position: Position {
                         source: options.stream.clone(),
-                        shard: shard.id.clone(),
+                        shard: shard.shard().to_string(),
                         sequence: r.sequence_number().to_string(),
                     },
                 })
                 .collect();
-            shard.caught_up = records.is_empty() && page.millis_behind_latest().unwrap_or(0) == 0;
-            if records.is_empty() {
-                shard.iterator = page.next_shard_iterator().map(String::from);
-                continue;
-            }
             match pipeline.run(&records).await {
                 Ok(delivered) => {
                     failures = 0;
@@ -194,21 +152,20 @@ pub async fn consume(
                         .last()
                         .map(|r| r.position.sequence.clone())
                         .unwrap_or_default();
-                    checkpoint.shards.insert(shard.id.clone(), last);
+                    checkpoint.shards.insert(shard.shard().to_string(), last);
                     checkpoint.save(&options.checkpoint_file)?;
-                    shard.iterator = page.next_shard_iterator().map(String::from);
                     summary.batches += 1;
                     summary.events += delivered.events;
                     summary.dead_letters += delivered.dead_letters;
                     delivered_any = true;
-                    tracing::info!(shard = %shard.id, records = records.len(), events = delivered.events, dead_letters = delivered.dead_letters, "batch delivered");
+                    tracing::info!(shard = %shard.shard(), records = records.len(), events = delivered.events, dead_letters = delivered.dead_letters, "batch delivered");
                 }
                 Err(error) => {
                     // Not checkpointed: the same records are read again once the sink is back.
                     failures += 1;
-                    shard.iterator = None;
+                    shard.resume_after(checkpoint.shards.get(shard.shard()).cloned());
                     let pause = Duration::from_millis(200 * u64::from(failures.min(10)));
-                    tracing::error!(shard = %shard.id, %error, ?pause, "batch not delivered; retrying from the checkpoint");
+                    tracing::error!(shard = %shard.shard(), %error, ?pause, "batch not delivered; retrying from the checkpoint");
                     tokio::time::sleep(pause).await;
                 }
             }
@@ -219,9 +176,7 @@ pub async fn consume(
                 return Ok(summary);
             }
         }
-        // Closed shards (after a reshard) have no next iterator and nothing more to give.
-        shards.retain(|s| s.iterator.is_some() || !s.caught_up);
-        if options.stop_at_end && shards.iter().all(|s| s.caught_up) {
+        if options.stop_at_end && caught_up.iter().all(|c| *c) {
             break;
         }
         if !delivered_any {
@@ -233,38 +188,6 @@ pub async fn consume(
     }
     tracing::info!(?summary, "stopped");
     Ok(summary)
-}
-
-async fn iterator(
-    client: &Client,
-    options: &ConsumeOptions,
-    checkpoint: &Checkpoint,
-    shard: &str,
-) -> Result<String, String> {
-    let request = client
-        .get_shard_iterator()
-        .stream_name(&options.stream)
-        .shard_id(shard);
-    let request = match (checkpoint.shards.get(shard), options.start) {
-        (Some(sequence), _) => request
-            .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
-            .starting_sequence_number(sequence),
-        (None, StartPosition::TrimHorizon) => {
-            request.shard_iterator_type(ShardIteratorType::TrimHorizon)
-        }
-        (None, StartPosition::Latest) => request.shard_iterator_type(ShardIteratorType::Latest),
-        (None, StartPosition::AtTimestamp(seconds)) => request
-            .shard_iterator_type(ShardIteratorType::AtTimestamp)
-            .timestamp(aws_sdk_kinesis::primitives::DateTime::from_secs(seconds)),
-    };
-    let response = request
-        .send()
-        .await
-        .map_err(|e| aws_sdk_kinesis::error::DisplayErrorContext(e).to_string())?;
-    response
-        .shard_iterator()
-        .map(String::from)
-        .ok_or_else(|| format!("no iterator for shard {shard}"))
 }
 
 #[cfg(test)]
