@@ -67,9 +67,9 @@ fn string_parameter((name, value): &(String, String)) -> QueryParameter {
 }
 
 /// The answer of a successful `jobs.query`, or a failure. `errors` in a 200 answer are the
-/// statement's failure when the answer has no result (no schema): that is how a failed
-/// statement reads whether BigQuery reports it this way or bqemulator does. Beside a result
-/// they are warnings, and logged.
+/// statement's failure when the answer has no result (no columns: no schema, or one without
+/// fields, as bqemulator answers a failed statement); beside a result they are warnings, and
+/// logged. BigQuery itself usually answers a failed statement with an HTTP error instead.
 fn answer(response: QueryResponse) -> Result<Answer, SinkError> {
     if let Some(errors) = response.errors.as_ref().filter(|e| !e.is_empty()) {
         let messages: Vec<String> = errors
@@ -77,7 +77,12 @@ fn answer(response: QueryResponse) -> Result<Answer, SinkError> {
             .map(|e| e.message.clone().unwrap_or_default())
             .collect();
         let messages = messages.join("; ");
-        if response.schema.is_none() {
+        let has_columns = response
+            .schema
+            .as_ref()
+            .and_then(|s| s.fields.as_ref())
+            .is_some_and(|fields| !fields.is_empty());
+        if !has_columns {
             return Err(SinkError::Warehouse(format!("query failed: {messages}")));
         }
         tracing::warn!(%messages, "BigQuery reported warnings for a query");
@@ -176,16 +181,21 @@ mod tests {
 
     #[test]
     fn a_statement_without_a_result_and_without_errors_succeeds() {
-        // What a DDL statement (CREATE OR REPLACE VIEW) answers.
-        let answer = answer(response(json!({"jobComplete": true}))).unwrap();
-        assert_eq!(
-            answer,
-            Answer {
-                columns: vec![],
-                rows: vec![],
-                total_rows: 0
-            }
-        );
+        // A statement with no result set (DDL, DML), with no schema or an empty one.
+        for body in [
+            json!({"jobComplete": true}),
+            json!({"jobComplete": true, "schema": {"fields": []}, "rows": [], "totalRows": "0"}),
+        ] {
+            let answer = answer(response(body)).unwrap();
+            assert_eq!(
+                answer,
+                Answer {
+                    columns: vec![],
+                    rows: vec![],
+                    total_rows: 0
+                }
+            );
+        }
     }
 
     #[test]
@@ -202,6 +212,30 @@ mod tests {
         assert_eq!(
             error,
             "query failed: Table p.d.nope was not found; and another"
+        );
+    }
+
+    #[test]
+    fn bqemulators_answer_to_a_failed_statement_is_a_failure() {
+        // What bqemulator 1.4.0 answers (HTTP 200) for a SELECT from a missing dataset.
+        let error = answer(response(json!({
+            "kind": "bigquery#queryResponse",
+            "jobReference": {"projectId": "footfall-test", "jobId": "bqemu_9862a54c7fc8"},
+            "jobComplete": true,
+            "totalBytesProcessed": "0",
+            "schema": {"fields": []},
+            "rows": [],
+            "totalRows": "0",
+            "errors": [{
+                "reason": "notFound",
+                "message": "Not found: Dataset footfall-test:nope was not found in location US"
+            }]
+        })))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "query failed: Not found: Dataset footfall-test:nope was not found in location US"
         );
     }
 
