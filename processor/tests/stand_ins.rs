@@ -43,6 +43,24 @@ async fn local_aws(endpoint: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// The warehouse of `dataset`'s events table at the BigQuery `endpoint`, retrying quickly.
+async fn local_warehouse(dataset: &str, endpoint: &str) -> Warehouse {
+    Warehouse::connect(WarehouseSettings {
+        project: PROJECT.into(),
+        dataset: dataset.into(),
+        table: "events".into(),
+        endpoint: Some(endpoint.into()),
+        credentials: GoogleCredentials::ApplicationDefault,
+        retry: RetryPolicy {
+            attempts: 6,
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(200),
+        },
+    })
+    .await
+    .unwrap()
+}
+
 /// A pipeline in this process with the same sinks the binary would build from `env`, but S3
 /// and BigQuery reached through the given endpoints.
 fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
@@ -59,20 +77,7 @@ fn pipeline(env: &[(String, String)], s3: &str, bigquery: &str) -> Pipeline {
             value(env, "FOOTFALL_BUCKET"),
             String::new(),
         );
-        let warehouse = Warehouse::connect(WarehouseSettings {
-            project: PROJECT.into(),
-            dataset: value(env, "FOOTFALL_BIGQUERY_DATASET"),
-            table: "events".into(),
-            endpoint: Some(bigquery.into()),
-            credentials: GoogleCredentials::ApplicationDefault,
-            retry: RetryPolicy {
-                attempts: 6,
-                base: Duration::from_millis(20),
-                cap: Duration::from_millis(200),
-            },
-        })
-        .await
-        .unwrap();
+        let warehouse = local_warehouse(&value(env, "FOOTFALL_BIGQUERY_DATASET"), bigquery).await;
         Pipeline::new(
             enricher,
             Sinks {
@@ -277,6 +282,114 @@ fn a_kinesis_batch_lands_in_s3_and_bigquery_and_a_bad_record_in_the_dead_letters
     assert_eq!(s.moto.all_lines(&bucket, "events/").len(), 2);
     assert_eq!(s.bigquery.count("kinesis_batch.events"), 4);
     assert_eq!(s.bigquery.count("kinesis_batch.events_dedup"), 2);
+}
+
+#[test]
+fn a_row_bigquery_rejects_for_good_becomes_a_dead_letter_with_its_whole_raw_record() {
+    let s = stand_ins();
+    let env = set_up("rejected");
+    let bucket = value(&env, "FOOTFALL_BUCKET");
+    let pipeline = pipeline(&env, &s.moto.endpoint(), &s.bigquery.endpoint());
+    // A record the processor decodes and enriches but BigQuery refuses: a TIMESTAMP in year 0
+    // (BigQuery's range starts at 0001-01-01). Nothing here fakes the refusal: bqemulator checks
+    // each row itself and answers `insertErrors` for this one, as BigQuery does with
+    // `skipInvalidRows`. The undecodable record before it shifts event indexes against record
+    // indexes, so a dead letter made from the wrong record would show.
+    let mut year_zero: Value = serde_json::from_slice(&edge_event("rejected-1")).unwrap();
+    year_zero["timestamp"] = json!("0000-06-01T12:00:00.000Z");
+    let year_zero = serde_json::to_vec(&year_zero).unwrap();
+    let invocation = kinesis_invocation(&[
+        ("500", article_event()),
+        ("501", b"{not json".to_vec()),
+        ("502", edge_event("kept-1")),
+        ("503", year_zero.clone()),
+        ("504", edge_event("kept-2")),
+    ]);
+    let response = invoke(&pipeline, invocation);
+    assert_eq!(
+        failures(&response),
+        Vec::<String>::new(),
+        "a row refused for good does not fail the batch"
+    );
+
+    let letters = s.moto.all_lines(&bucket, "errors/");
+    let mut sequences: Vec<&str> = letters
+        .iter()
+        .map(|l| l["sequence"].as_str().unwrap())
+        .collect();
+    sequences.sort();
+    assert_eq!(sequences, ["501", "503"], "{letters:?}");
+    let rejected = letters.iter().find(|l| l["sequence"] == "503").unwrap();
+    assert_eq!(rejected["shard"], "shardId-000000000000");
+    // Only the start of the reason: bqemulator's message names the request's first column, not
+    // the one it could not convert.
+    let reason = rejected["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("BigQuery rejected the row: invalid: "),
+        "{reason}"
+    );
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(rejected["record_base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(raw, year_zero, "the whole raw record, byte for byte");
+
+    // The other rows went in.
+    let ids: Vec<Value> = s
+        .bigquery
+        .query(&format!(
+            "SELECT event_id FROM `{PROJECT}.rejected.events` ORDER BY event_id"
+        ))
+        .into_iter()
+        .map(|row| row["event_id"].clone())
+        .collect();
+    let article_id = s.bigquery.query(&format!(
+        "SELECT event_id FROM `{PROJECT}.rejected.events` WHERE browser_family = 'Chrome'"
+    ));
+    assert_eq!(article_id.len(), 1, "the article's event is in BigQuery");
+    let mut expected = vec![
+        article_id[0]["event_id"].clone(),
+        json!("kept-1"),
+        json!("kept-2"),
+    ];
+    expected.sort_by_key(|v| v.as_str().unwrap().to_string());
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_statement_bigquery_reports_as_failed_fails_and_a_good_one_answers() {
+    let s = stand_ins();
+    set_up("statements");
+    runtime().block_on(async {
+        let warehouse = local_warehouse("statements", &s.bigquery.endpoint()).await;
+        // bqemulator answers both with HTTP 200; the failed one lists its errors and no columns.
+        let missing = warehouse
+            .query(
+                &format!("SELECT * FROM `{PROJECT}.statements.missing`"),
+                &[],
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.starts_with("query failed: ") && missing.contains("missing was not found"),
+            "{missing}"
+        );
+        let answer = warehouse
+            .query(
+                &format!("SELECT COUNT(*) AS n, @host AS host FROM `{PROJECT}.statements.events`"),
+                &[("host".into(), "www.example.com".into())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.columns,
+            [
+                ("n".to_string(), "INTEGER".to_string()),
+                ("host".into(), "STRING".into())
+            ]
+        );
+        assert_eq!(answer.rows, [vec![json!("0"), json!("www.example.com")]]);
+    });
 }
 
 #[test]
