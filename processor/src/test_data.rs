@@ -1,23 +1,34 @@
-//! Where the unit tests find uap-core's test suites (in the `ua-parser` crate package); MaxMind's
-//! test databases come from the harness (`footfall_tests::tools`).
+//! Where the unit tests find their data: uap-core's test suites, vendored next to the bundled
+//! rules, and MaxMind's test databases, which `scripts/setup` caches where `scripts/lib.sh` says.
 
 use std::path::PathBuf;
 
-/// uap-core's directory inside the `ua-parser` 0.2.2 crate package (`UAP_CORE_DIR` overrides).
+/// `scripts/lib.sh` read from Rust, shared with the end-to-end harness (`footfall_tests::tools`)
+/// without depending on it.
+#[path = "../../tests/src/tools/lib_sh.rs"]
+#[allow(dead_code)]
+mod lib_sh;
+
+/// uap-core's test suites (`tests/test_{ua,os,device}.yaml`), from the same uap-core snapshot as
+/// the bundled rules (`data/uap-core-regexes.yaml`); see `data/uap-core/README.md`. Replace both
+/// together.
+pub const UAP_CORE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/uap-core");
+
+/// The directory that holds uap-core's `tests/`.
 pub fn uap_core_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("UAP_CORE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"));
-    let registries =
-        std::fs::read_dir(cargo_home.join("registry/src")).expect("cargo's registry sources");
-    registries
-        .filter_map(Result::ok)
-        .map(|registry| registry.path().join("ua-parser-0.2.2/uap-core"))
-        .find(|dir| dir.join("tests/test_ua.yaml").exists())
-        .expect(
-            "uap-core test suites: the ua-parser 0.2.2 crate package (cargo fetch) or UAP_CORE_DIR",
-        )
+    PathBuf::from(UAP_CORE_DIR)
+}
+
+/// MaxMind's GeoIP2 City test database (its `source-data/GeoIP2-City-Test.json` says what each
+/// address holds): under `GEOIP_TEST_DATA` as `. scripts/lib.sh` exports it, or else where
+/// `scripts/lib.sh` puts it for this environment.
+pub fn geoip_city_test_db() -> PathBuf {
+    let path = lib_sh::path("GEOIP_TEST_DATA").join("test-data/GeoIP2-City-Test.mmdb");
+    assert!(
+        path.exists(),
+        "MaxMind's test database not found at {} — run scripts/setup, which caches it \
+         (GEOIP_TEST_DATA, as `. scripts/lib.sh` exports it, says where to look instead)",
+        path.display()
+    );
+    path
 }

@@ -136,8 +136,8 @@ impl Enricher {
 mod tests {
     use super::*;
     use crate::decode::{decode, tests::ARTICLE_EVENT};
+    use crate::test_data::geoip_city_test_db;
     use footfall_event::EdgeGeo;
-    use footfall_tests::tools::geoip_city_test_db;
 
     fn enricher(geo: bool) -> Enricher {
         let db = geo.then(|| GeoDatabase::open(&geoip_city_test_db()).unwrap());
