@@ -4,7 +4,8 @@ use clap::{Parser, Subcommand};
 use footfall_demo::drive::drive;
 use footfall_demo::plan::{first_moment, Plan, Settings};
 use footfall_demo::watch::Watcher;
-use footfall_processor::cli::{s3_client, SinkArgs};
+use footfall_processor::aws;
+use footfall_processor::settings::SinkSettings;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -47,7 +48,7 @@ struct WatchArgs {
     #[arg(long, default_value_t = 300, requires = "until")]
     timeout: u64,
     #[command(flatten)]
-    sinks: SinkArgs,
+    sinks: SinkSettings,
 }
 
 #[derive(clap::Args)]
@@ -151,9 +152,7 @@ fn traffic(args: TrafficArgs) -> Result<(), String> {
 }
 
 async fn watch(args: WatchArgs) -> Result<(), String> {
-    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .load()
-        .await;
+    let aws = aws::config().await;
     let bucket = args
         .sinks
         .bucket
@@ -161,14 +160,13 @@ async fn watch(args: WatchArgs) -> Result<(), String> {
         .ok_or("set FOOTFALL_BUCKET (the archive bucket)")?;
     let warehouse = args
         .sinks
-        .sinks(&aws)
+        .warehouse(&aws)
         .await?
-        .warehouse
         .ok_or("set FOOTFALL_BIGQUERY_PROJECT (and FOOTFALL_BIGQUERY_ENDPOINT locally)")?;
     let mut watcher = Watcher::new(
         aws_sdk_kinesis::Client::new(&aws),
         args.stream.clone(),
-        s3_client(&aws),
+        aws::s3(&aws),
         bucket,
         args.sinks.prefix.clone(),
         warehouse,

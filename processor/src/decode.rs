@@ -195,26 +195,52 @@ pub(crate) mod tests {
         assert!(event.ua.unwrap().contains("Chrome/70"));
     }
 
-    /// An event as the edge writes it.
+    /// An event as the edge writes it, with every field set (a new field is set by default).
     fn edge_event() -> serde_json::Value {
-        serde_json::json!({
-            "schema": "footfall.raw.v1", "event_id": "req-1-1a2b3c4d",
-            "visitor_id": "10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da", "session_id": null,
-            "new_visitor": true, "new_session": true, "timestamp": "2026-11-30T13:00:00.5+01:00",
-            "method": "GET", "url": "https://example.com/a?x=1", "host": "example.com",
-            "path": ["a"], "query": [{"param": "x", "value": "1"}], "referrer": null,
-            "language": "en", "status": 404, "cache": "MISS", "pop": "FRA", "purpose": null,
-            "ip": "192.0.2.1", "ua": "curl/8.0", "gpc": false, "dnt": true,
-            "edge_geo": {"country": "DE", "region": null, "city": null, "asn": 3320}
-        })
+        let text = |name: &str| Some(format!("{name}-value"));
+        let event = RawEvent {
+            schema: RAW_SCHEMA_V1.into(),
+            request: PageRequest {
+                event_id: "req-1-1a2b3c4d".into(),
+                visitor_id: text("visitor"),
+                new_visitor: true,
+                timestamp: "2026-11-30T12:00:00.500Z".into(),
+                url: "https://example.com/a?x=1".into(),
+                host: "example.com".into(),
+                path: vec!["a".into()],
+                query: vec![QueryParam {
+                    param: "x".into(),
+                    value: "1".into(),
+                }],
+                method: Some("GET".into()),
+                status: Some(404),
+                ..Default::default()
+            },
+            ip: Some("192.0.2.1".into()),
+            ua: Some("curl/8.0".into()),
+            dnt: true,
+            edge_geo: Some(footfall_event::EdgeGeo {
+                country: Some("DE".into()),
+                asn: Some(3320),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mut json = serde_json::to_value(event).unwrap();
+        for (key, value) in json.as_object_mut().unwrap() {
+            if value.is_null() {
+                *value = text(key).into();
+            }
+        }
+        json
     }
 
     #[test]
     fn an_edge_event_decodes_field_for_field() {
-        let json = edge_event();
-        let event = decode(json.to_string().as_bytes()).unwrap();
-        let mut expected = json;
-        expected["timestamp"] = "2026-11-30T12:00:00.500Z".into();
+        let expected = edge_event();
+        let mut sent = expected.clone();
+        sent["timestamp"] = "2026-11-30T13:00:00.5+01:00".into();
+        let event = decode(sent.to_string().as_bytes()).unwrap();
         assert_eq!(serde_json::to_value(&event).unwrap(), expected);
     }
 

@@ -5,6 +5,7 @@
 //! [`enrich`] adds what the user agent, the IP address, the query and the referrer tell,
 //! [`batch`] and [`pipeline`] carry them through, and each [`sink`] stores them.
 
+pub mod aws;
 pub mod batch;
 pub mod cli;
 pub mod data;
@@ -12,6 +13,7 @@ pub mod decode;
 pub mod enrich;
 pub mod pipeline;
 pub mod query;
+pub mod settings;
 pub mod sink;
 pub mod source;
 

@@ -1,6 +1,7 @@
 //! footfall-processor: glue between the command line (or Lambda) and the pipeline.
 
 use clap::Parser;
+use footfall_processor::aws;
 use footfall_processor::cli::{Cli, Command};
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::query;
@@ -38,10 +39,11 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
         None => return Err("no command given; see --help".into()),
     };
     // Only the commands that talk to AWS load its configuration (region, credentials, endpoints).
-    let aws = || aws_config::defaults(aws_config::BehaviorVersion::latest()).load();
+    let aws = aws::config;
+    let settings = &cli.settings;
     match command {
         Command::Enrich => {
-            let pipeline = Pipeline::new(cli.enrichment.enricher()?, Default::default());
+            let pipeline = Pipeline::new(settings.enrichment.enricher()?, Default::default());
             let summary = stdin::enrich(
                 &pipeline,
                 std::io::stdin().lock(),
@@ -57,7 +59,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             Ok(())
         }
         Command::Setup(args) => {
-            let sinks = cli.sinks.sinks(&aws().await).await?;
+            let sinks = settings.sinks.sinks(&aws().await).await?;
             if let Some(archive) = &sinks.archive {
                 archive.create_bucket().await.map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: bucket ready");
@@ -86,7 +88,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
                 std::fs::read_to_string(&args.file)
                     .map_err(|e| format!("{}: {e}", args.file.display()))?
             };
-            let sinks = cli.sinks.sinks(&aws().await).await?;
+            let sinks = settings.sinks.sinks(&aws().await).await?;
             let warehouse = sinks
                 .warehouse
                 .ok_or("query needs BigQuery: set FOOTFALL_BIGQUERY_PROJECT")?;
@@ -99,7 +101,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
         }
         Command::Consume(args) => {
             let aws = aws().await;
-            let pipeline = Pipeline::new(cli.enrichment.enricher()?, cli.sinks.sinks(&aws).await?);
+            let pipeline = settings.pipeline(&aws).await?;
             let kinesis = aws_sdk_kinesis::Client::new(&aws);
             let (stop, shutdown) = tokio::sync::watch::channel(false);
             tokio::spawn(async move {
@@ -118,10 +120,7 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
             Ok(())
         }
         Command::Lambda => {
-            let pipeline = Pipeline::new(
-                cli.enrichment.enricher()?,
-                cli.sinks.sinks(&aws().await).await?,
-            );
+            let pipeline = settings.pipeline(&aws().await).await?;
             let pipeline = &pipeline;
             lambda_runtime::run(lambda_runtime::service_fn(
                 move |event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {

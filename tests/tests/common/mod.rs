@@ -6,7 +6,7 @@
 use footfall_tests::bigquery::{BigQuery, PROJECT};
 use footfall_tests::kinesalite::Kinesalite;
 use footfall_tests::moto::Moto;
-use footfall_tests::tools::geoip_city_test_db;
+use footfall_tests::tools::{geoip_city_test_db, processor_binary};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -48,7 +48,7 @@ pub fn env(name: &str, s3: &str, bigquery: &str) -> Vec<(String, String)> {
 }
 
 pub fn processor(env: &[(String, String)], args: &[&str]) -> std::process::Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_footfall-processor"))
+    let output = Command::new(processor_binary())
         .args(args)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .output()
