@@ -87,6 +87,25 @@ pub fn edge_wasm() -> PathBuf {
     )
 }
 
+/// The `footfall-processor` binary as `cargo build` (or `cargo test --workspace`) builds it
+/// next to these tests; `FOOTFALL_PROCESSOR` overrides.
+pub fn processor_binary() -> PathBuf {
+    let path = std::env::var_os("FOOTFALL_PROCESSOR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            // A test binary runs from target/<profile>/deps/; the processor is in target/<profile>/.
+            let test_binary = std::env::current_exe().expect("the test binary's path");
+            let profile_dir = test_binary.parent().and_then(|deps| deps.parent());
+            profile_dir
+                .expect("target/<profile>/deps/<test>")
+                .join("footfall-processor")
+        });
+    existing(
+        path,
+        "the processor binary (cargo build -p footfall-processor)",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::lib_sh::{assignments, value_in, LIB_SH};
@@ -188,23 +207,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The `footfall-processor` binary as `cargo build` (or `cargo test --workspace`) builds it
-/// next to these tests; `FOOTFALL_PROCESSOR` overrides.
-pub fn processor_binary() -> PathBuf {
-    let path = std::env::var_os("FOOTFALL_PROCESSOR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            // A test binary runs from target/<profile>/deps/; the processor is in target/<profile>/.
-            let test_binary = std::env::current_exe().expect("the test binary's path");
-            let profile_dir = test_binary.parent().and_then(|deps| deps.parent());
-            profile_dir
-                .expect("target/<profile>/deps/<test>")
-                .join("footfall-processor")
-        });
-    existing(
-        path,
-        "the processor binary (cargo build -p footfall-processor)",
-    )
 }
