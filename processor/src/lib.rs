@@ -1,9 +1,12 @@
 //! footfall's processor: takes raw events off the stream, enriches them, removes personal data
-//! and writes them to the archive (S3) and the warehouse (BigQuery).
+//! and writes them to the archive (S3) and the warehouse (BigQuery), the Lambda of the pipeline
+//! "Server-side tracking: surprisingly easy" (the article) describes.
 //!
 //! The modules follow the data: a [`source`] delivers records, [`decode`] reads each one,
 //! [`enrich`] adds what the user agent, the IP address, the query and the referrer tell,
-//! [`batch`] and [`pipeline`] carry them through, and each [`sink`] stores them.
+//! [`batch`] and [`pipeline`] carry them through, and each [`sink`] stores them. [`settings`]
+//! wires a pipeline from the flags and environment (with [`aws`]'s clients), [`cli`] is the
+//! command line over it, and [`query`] runs the saved queries of `sql/`.
 
 pub mod aws;
 pub mod batch;
