@@ -38,6 +38,13 @@ pub enum Command {
     /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
     /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
     Query(QueryArgs),
+    /// Score the uap-core rules (bundled, or --uap-regexes) on uap-core's test suites and count
+    /// the crawler list (bundled, or --crawlers): what a rules refresh changes.
+    CheckRules {
+        /// The directory of test_ua.yaml, test_os.yaml and test_device.yaml.
+        #[arg(long, default_value = crate::enrich::uap_suites::VENDORED_SUITES)]
+        suites: PathBuf,
+    },
     /// Print the events table's CREATE TABLE statement (sql/tables/events.sql), or with
     /// `--json` its schema for `bq mk --schema` (sql/tables/events.schema.json).
     Ddl {

@@ -3,6 +3,7 @@
 use clap::Parser;
 use footfall_processor::aws;
 use footfall_processor::cli::{Cli, Command};
+use footfall_processor::enrich::uap_suites;
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::query;
 use footfall_processor::sink::schema;
@@ -71,6 +72,23 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                 eprintln!("footfall-processor: BigQuery dataset, table and views ready");
             }
+            Ok(())
+        }
+        Command::CheckRules { suites } => {
+            let rules = &settings.enrichment;
+            let enricher = rules.enricher()?;
+            let counts = enricher.user_agents().rule_counts();
+            println!(
+                "uap-core rules: {} (user agent {}, os {}, device {})",
+                counts.user_agent + counts.os + counts.device,
+                counts.user_agent,
+                counts.os,
+                counts.device
+            );
+            for score in uap_suites::score(enricher.user_agents(), &suites)? {
+                println!("{score}");
+            }
+            println!("crawler list: {} patterns", enricher.crawlers().len());
             Ok(())
         }
         Command::Ddl { json: false } => {

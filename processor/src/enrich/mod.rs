@@ -4,6 +4,7 @@
 pub mod bots;
 pub mod campaign;
 pub mod geo;
+pub mod uap_suites;
 pub mod user_agent;
 
 use bots::{Crawlers, KnownCrawler};
@@ -48,6 +49,14 @@ impl Enricher {
             geo,
             agents,
         }
+    }
+
+    pub fn user_agents(&self) -> &UserAgentParser {
+        &self.user_agents
+    }
+
+    pub fn crawlers(&self) -> &Crawlers {
+        &self.crawlers
     }
 
     fn agent(&mut self, ua: &str) -> Arc<Agent> {
