@@ -32,6 +32,11 @@ BENCH_UA_PARSER_VERSION=1.0.2
 BENCH_GEOIP2_VERSION=5.3.0
 BENCH_USER_AGENTS_VERSION=2.1.198
 BENCH_GEOLITE2_VERSION=2018.703
+# The bundled rules' sources (scripts/update-rules): uap-core's rules as PyPI ua-parser-builtins
+# (a monthly snapshot of uap-core master, named YYYYMM) and the crawler list as PyPI
+# crawler-user-agents.
+UA_PARSER_BUILTINS_VERSION=202610
+CRAWLER_USER_AGENTS_VERSION=1.67.0
 
 # Where each is installed.
 VICEROY="$FOOTFALL_CACHE/viceroy-$VICEROY_VERSION/bin/viceroy"
@@ -50,6 +55,9 @@ BENCH_DIR="$FOOTFALL_CACHE/bench"
 BENCH_ARTICLE_VENV="$BENCH_DIR/venv-ua-parser-$BENCH_UA_PARSER_VERSION-geoip2-$BENCH_GEOIP2_VERSION"
 BENCH_USER_AGENTS_PREFIX="$BENCH_DIR/npm-user-agents-$BENCH_USER_AGENTS_VERSION"
 BENCH_GEOLITE2_CITY="$BENCH_DIR/GeoLite2-City-$BENCH_GEOLITE2_VERSION.mmdb"
+# The two wheels scripts/update-rules downloads, each in its own directory.
+UA_PARSER_BUILTINS_WHEEL_DIR="$FOOTFALL_CACHE/rules/ua-parser-builtins-$UA_PARSER_BUILTINS_VERSION"
+CRAWLER_USER_AGENTS_WHEEL_DIR="$FOOTFALL_CACHE/rules/crawler-user-agents-$CRAWLER_USER_AGENTS_VERSION"
 
 # Fastly CLI state (config, update checks) stays out of $HOME.
 export XDG_CONFIG_HOME="$FOOTFALL_CACHE/fastly-config"
