@@ -2,6 +2,7 @@
 //! serialise it, sign the PutRecord. Goal (issue 2): building one event ≤ 10 µs.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use footfall_bots::Ranges;
 use footfall_edge::config::{Config, Sink};
 use footfall_edge::consent::Consent;
 use footfall_edge::event::Capture;
@@ -38,6 +39,7 @@ fn bench(c: &mut Criterion) {
     };
     let cookie = "footfall_visitor=10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da; footfall_session=0123456789abcdef0123456789abcdef.1764504000.";
     let request = request();
+    let ranges = Ranges::bundled();
     let event_id = "00000000000000000000000000000001-1a2b3c4d";
 
     c.bench_function(
@@ -54,7 +56,7 @@ fn bench(c: &mut Criterion) {
                     true,
                     &mut OsEntropy,
                 );
-                let event = captured.finish(200, Some(&identity), Consent::Full);
+                let event = captured.finish(200, Some(&identity), Consent::Full, &ranges);
                 serde_json::to_vec(&event).unwrap()
             })
         },
@@ -64,6 +66,7 @@ fn bench(c: &mut Criterion) {
             200,
             None,
             Consent::Full,
+            &ranges,
         ),
     )
     .unwrap();

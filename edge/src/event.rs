@@ -7,7 +7,10 @@ use crate::consent::{truncate_ip, Consent};
 use crate::headers::{is_on, primary_language, purpose};
 use crate::identity::Identity;
 use crate::url_parts::{path_segments, query_params};
-use footfall_event::{PageRequest, RawEvent, RAW_SCHEMA_V1};
+use footfall_bots::Ranges;
+use footfall_event::{
+    BotVerification, IpPrecision, PageRequest, RawEvent, VerifiedBy, RAW_SCHEMA_V1,
+};
 use std::net::IpAddr;
 use std::time::SystemTime;
 
@@ -82,16 +85,39 @@ impl Capture {
     }
 
     /// Completes the event once the origin has answered with `status` and consent is decided;
-    /// `identity` is `None` when consent withholds ids.
-    pub fn finish(self, status: u16, identity: Option<&Identity>, consent: Consent) -> RawEvent {
+    /// `identity` is `None` when consent withholds ids. A crawler's claim is checked against
+    /// `ranges` here, on the full client address, before any of it is cut.
+    pub fn finish(
+        self,
+        status: u16,
+        identity: Option<&Identity>,
+        consent: Consent,
+        ranges: &Ranges,
+    ) -> RawEvent {
         let mut event = self.event;
-        event.ip = self
-            .client_ip
-            .map(|ip| match consent {
-                Consent::Full => ip,
-                Consent::Anonymous | Consent::None => truncate_ip(ip),
-            })
-            .map(|ip| ip.to_string());
+        if let (Some(ua), Some(ip)) = (event.ua.as_deref(), self.client_ip) {
+            if let Some(check) = ranges.verify(ua, ip) {
+                event.verification = BotVerification {
+                    bot_operator: Some(check.operator.to_string()),
+                    bot_verified: check.verified,
+                    bot_verified_by: check.verified.map(|_| VerifiedBy::IpRanges),
+                };
+            }
+        }
+        let (ip, precision) = match (self.client_ip, consent) {
+            (None, _) => (None, IpPrecision::None),
+            (Some(ip), Consent::Full) => (Some(ip), IpPrecision::Full),
+            (Some(ip), Consent::Anonymous | Consent::None) => (
+                Some(truncate_ip(ip)),
+                if ip.is_ipv4() {
+                    IpPrecision::Slash24
+                } else {
+                    IpPrecision::Slash48
+                },
+            ),
+        };
+        event.ip = ip.map(|ip| ip.to_string());
+        event.ip_precision = Some(precision);
         let request = &mut event.request;
         request.status = Some(status);
         if let Some(identity) = identity {
@@ -166,7 +192,12 @@ mod tests {
 
     #[test]
     fn the_article_visit_becomes_the_article_event_plus_edge_fields() {
-        let event = capture(article_visit()).finish(200, Some(&identity()), Consent::Full);
+        let event = capture(article_visit()).finish(
+            200,
+            Some(&identity()),
+            Consent::Full,
+            &Ranges::bundled(),
+        );
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["schema"], "footfall.raw.v1");
         assert_eq!(json["event_id"], "b1f0c2d3-1a2b3c4d");
@@ -230,12 +261,17 @@ mod tests {
 
     #[test]
     fn anonymous_events_have_no_ids_and_a_truncated_ip() {
-        let event =
-            capture(article_visit().header("sec-gpc", "1")).finish(200, None, Consent::Anonymous);
+        let event = capture(article_visit().header("sec-gpc", "1")).finish(
+            200,
+            None,
+            Consent::Anonymous,
+            &Ranges::bundled(),
+        );
         let request = &event.request;
         assert_eq!((&request.visitor_id, &request.session_id), (&None, &None));
         assert!(!request.new_visitor && !request.new_session);
         assert_eq!(event.ip.as_deref(), Some("81.169.145.0"));
+        assert_eq!(event.ip_precision, Some(IpPrecision::Slash24));
         assert!(event.gpc);
     }
 
@@ -244,8 +280,52 @@ mod tests {
         let request = http::Request::get("https://www.project-a.com/")
             .header("referer", "")
             .header("user-agent", "");
-        let event = capture(request).finish(200, None, Consent::Full);
+        let event = capture(request).finish(200, None, Consent::Full, &Ranges::bundled());
         assert_eq!((event.request.referrer, event.ua), (None, None));
+    }
+
+    #[test]
+    fn a_crawlers_claim_is_checked_on_the_full_address_before_it_is_cut() {
+        let googlebot = |ip: &str| {
+            http::Request::get("https://www.project-a.com/")
+                .header(
+                    "user-agent",
+                    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                )
+                .extension(ip.parse::<IpAddr>().unwrap())
+        };
+        // 192.178.5.0/27 is Googlebot's; the rest of that /24 is not.
+        let real = capture(googlebot("192.178.5.1")).finish(
+            200,
+            None,
+            Consent::Anonymous,
+            &Ranges::bundled(),
+        );
+        let expected = |verified| BotVerification {
+            bot_operator: Some("Google".into()),
+            bot_verified: Some(verified),
+            bot_verified_by: Some(VerifiedBy::IpRanges),
+        };
+        assert_eq!(real.verification, expected(true));
+        assert_eq!(
+            real.ip.as_deref(),
+            Some("192.178.5.0"),
+            "the event holds only the /24"
+        );
+        let spoofed = capture(googlebot("192.178.5.200")).finish(
+            200,
+            None,
+            Consent::Anonymous,
+            &Ranges::bundled(),
+        );
+        assert_eq!(
+            spoofed.ip, real.ip,
+            "only the full address tells them apart"
+        );
+        assert_eq!(spoofed.verification, expected(false));
+        let person = capture(article_visit()).finish(200, None, Consent::Full, &Ranges::bundled());
+        assert_eq!(person.verification, BotVerification::default());
+        assert_eq!(person.ip_precision, Some(IpPrecision::Full));
     }
 
     #[test]

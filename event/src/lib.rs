@@ -91,6 +91,48 @@ pub struct RawEvent {
     pub dnt: bool,
     /// Fastly's own geo lookup of the client IP, where available.
     pub edge_geo: Option<EdgeGeo>,
+    /// How much of the client's address `ip` holds; `None` in events that do not say (written
+    /// before it was recorded), which are then never range-checked.
+    pub ip_precision: Option<IpPrecision>,
+    /// The edge's check of a crawler's claim, on the full client IP; empty when it made none.
+    #[serde(flatten)]
+    pub verification: BotVerification,
+}
+
+/// How much of the client's IP address an event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum IpPrecision {
+    #[serde(rename = "full")]
+    Full,
+    /// IPv4 cut to its /24 network.
+    #[serde(rename = "/24")]
+    Slash24,
+    /// IPv6 cut to its /48 network.
+    #[serde(rename = "/48")]
+    Slash48,
+    /// No address at all.
+    #[serde(rename = "none")]
+    None,
+}
+
+/// A crawler's claim, checked: the operator its user agent names and whether that is proven.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BotVerification {
+    /// The operator whose crawler the user agent claims to be (`Google`, `OpenAI`, ...).
+    pub bot_operator: Option<String>,
+    /// `true`: proven; `false`: the operator can be checked and the check failed (spoofed);
+    /// `null`: nothing to check against (no claim, no ranges for the operator, or no full IP).
+    pub bot_verified: Option<bool>,
+    /// How the claim was checked, when it was.
+    pub bot_verified_by: Option<VerifiedBy>,
+}
+
+/// What proved or disproved a crawler's claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifiedBy {
+    /// The client address against the operator's published IP ranges.
+    IpRanges,
 }
 
 /// One query parameter; a list of these keeps order and repeats, unlike a map.
@@ -191,6 +233,8 @@ pub struct Bot {
     /// The crawler's name as its user agent gives it, e.g. `GPTBot`.
     pub bot_name: Option<String>,
     pub bot_category: Option<BotCategory>,
+    #[serde(flatten)]
+    pub verification: BotVerification,
 }
 
 /// What a crawler is for.
@@ -325,6 +369,11 @@ mod tests {
                 is_bot: true,
                 bot_name: Some("GPTBot".into()),
                 bot_category: Some(BotCategory::AiCrawler),
+                verification: BotVerification {
+                    bot_operator: Some("OpenAI".into()),
+                    bot_verified: Some(false),
+                    bot_verified_by: Some(VerifiedBy::IpRanges),
+                },
             },
             consent: Consent::Anonymous,
             ..Default::default()

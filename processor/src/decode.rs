@@ -3,7 +3,7 @@
 //! object, no `schema`, no `event_id`, no method or status), mapped onto the same type.
 //! Either way the timestamp comes out as RFC 3339 UTC with milliseconds.
 
-use footfall_event::{PageRequest, QueryParam, RawEvent, RAW_SCHEMA_V1};
+use footfall_event::{IpPrecision, PageRequest, QueryParam, RawEvent, RAW_SCHEMA_V1};
 use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use time::format_description::well_known::Rfc3339;
@@ -84,6 +84,8 @@ pub fn decode(bytes: &[u8]) -> Result<RawEvent, DecodeError> {
 
 /// The one mapping of the collector format onto the contract; what it lacks stays empty.
 fn from_collector(event: CollectorEvent, bytes: &[u8]) -> Result<RawEvent, DecodeError> {
+    // An origin collector sees the whole client address.
+    let ip = event.ip.filter(|ip| !ip.is_empty());
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -119,7 +121,11 @@ fn from_collector(event: CollectorEvent, bytes: &[u8]) -> Result<RawEvent, Decod
             language: event.language,
             ..PageRequest::default()
         },
-        ip: event.ip.filter(|ip| !ip.is_empty()),
+        ip_precision: Some(match ip {
+            Some(_) => IpPrecision::Full,
+            None => IpPrecision::None,
+        }),
+        ip,
         ua: event.ua,
         ..RawEvent::default()
     })
@@ -195,7 +201,8 @@ pub(crate) mod tests {
         assert!(event.ua.unwrap().contains("Chrome/70"));
     }
 
-    /// An event as the edge writes it, with every field set (a new field is set by default).
+    /// An event as the edge writes it, with every field set: typed ones here, and every other
+    /// one left `null` below is given a string.
     fn edge_event() -> serde_json::Value {
         let text = |name: &str| Some(format!("{name}-value"));
         let event = RawEvent {
@@ -219,6 +226,12 @@ pub(crate) mod tests {
             ip: Some("192.0.2.1".into()),
             ua: Some("curl/8.0".into()),
             dnt: true,
+            ip_precision: Some(footfall_event::IpPrecision::Full),
+            verification: footfall_event::BotVerification {
+                bot_verified: Some(false),
+                bot_verified_by: Some(footfall_event::VerifiedBy::IpRanges),
+                ..Default::default()
+            },
             edge_geo: Some(footfall_event::EdgeGeo {
                 country: Some("DE".into()),
                 asn: Some(3320),

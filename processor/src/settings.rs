@@ -114,12 +114,29 @@ impl EnrichmentSettings {
             ),
             None => None,
         };
+        warn_of_stale_ranges();
         Ok(Enricher::new(
             UserAgentParser::new(regexes).map_err(|e| e.to_string())?,
             Crawlers::new(crawlers).map_err(|e| e.to_string())?,
             geo,
             self.ua_cache_size,
         ))
+    }
+}
+
+/// Crawler ranges change as operators add addresses: a list older than
+/// [`footfall_bots::MAX_RANGE_AGE_DAYS`] would start calling real crawlers spoofed, so it is said
+/// once at start (newer lists in `bots/data/ranges/` and a rebuild refresh them).
+fn warn_of_stale_ranges() {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for stale in footfall_bots::stale_range_files(now, footfall_bots::MAX_RANGE_AGE_DAYS) {
+        tracing::warn!(
+            operator = stale.operator,
+            file = stale.file.file,
+            age_days = stale.age_days,
+            "bundled crawler IP ranges are older than {} days; refresh them",
+            footfall_bots::MAX_RANGE_AGE_DAYS
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! The edge end to end: the real wasm in Viceroy, a real origin, real kinesalite.
 //! Tests share one kinesalite and one origin and tell their events apart by User-Agent.
 
-use footfall_event::RawEvent;
+use footfall_event::{BotVerification, IpPrecision, RawEvent, VerifiedBy};
 use footfall_tests::client::{get, request, Page};
 use footfall_tests::edge::{Edge, Runner, STREAM};
 use footfall_tests::fault_proxy::{Fault, FaultProxy};
@@ -353,12 +353,34 @@ fn gpc_by_default_counts_the_visit_without_cookies_ids_or_full_ip() {
         (None, None)
     );
     assert_eq!(event.ip.as_deref(), Some("127.0.0.0"));
+    assert_eq!(event.ip_precision, Some(IpPrecision::Slash24));
     assert!(event.gpc && event.dnt);
     // Without ids the events spread over shards by event id.
     assert_eq!(
         partition_keys(ua),
         std::slice::from_ref(&event.request.event_id)
     );
+}
+
+#[test]
+fn a_crawler_claiming_google_from_outside_its_ranges_is_marked_spoofed_at_the_edge() {
+    let s = shared();
+    let ua =
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) footfall-e2e";
+    let page = get(&s.edge.url("/crawled"), &[("user-agent", ua)]);
+    assert_served_unchanged(&page, "/crawled");
+    let events = kinesis_events(1, ua);
+    assert_eq!(events.len(), 1);
+    // The client is 127.0.0.1, in none of Google's published ranges.
+    assert_eq!(
+        events[0].verification,
+        BotVerification {
+            bot_operator: Some("Google".into()),
+            bot_verified: Some(false),
+            bot_verified_by: Some(VerifiedBy::IpRanges),
+        }
+    );
+    assert_eq!(events[0].ip_precision, Some(IpPrecision::Full));
 }
 
 #[test]

@@ -699,6 +699,51 @@ fn sql_tables_events_sql_creates_the_table_by_hand() {
     // from DDL (its tables.get shows no timePartitioning for the table), only from the API.
 }
 
+#[test]
+fn setup_adds_a_newer_events_columns_to_an_existing_table_and_keeps_its_rows() {
+    let env = set_up("grown");
+    let bigquery = &stand_ins().bigquery;
+    // A table as an older footfall made it: the columns of the time, one row.
+    bigquery.query(&format!(
+        "CREATE TABLE `{PROJECT}.grown.older` (event_id STRING NOT NULL, \
+         timestamp TIMESTAMP NOT NULL, url STRING)"
+    ));
+    bigquery.query(&format!(
+        "INSERT INTO `{PROJECT}.grown.older` (event_id, timestamp, url) \
+         VALUES ('old-1', TIMESTAMP '2026-11-01 10:00:00', 'https://example.com/')"
+    ));
+    let setup = ["--bigquery-table", "older", "setup"];
+    processor(&env, &setup);
+    let names = || -> Vec<String> {
+        let table = bigquery.table("grown", "older");
+        let fields = table["schema"]["fields"].as_array().unwrap().clone();
+        fields
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let current = bigquery.table("grown", "events");
+    let expected: Vec<String> = current["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut grown = names();
+    assert_eq!(
+        &grown[..3],
+        ["event_id", "timestamp", "url"],
+        "old columns first"
+    );
+    grown.sort();
+    let mut all = expected.clone();
+    all.sort();
+    assert_eq!(grown, all, "every column of the current schema");
+    processor(&env, &setup); // idempotent
+    assert_eq!(names().len(), expected.len());
+    assert_eq!(bigquery.count("grown.older"), 1, "the old row is kept");
+}
+
 /// A table schema with BigQuery's type aliases (`BOOL`, `INT64`, ...) spelled one way, as
 /// BigQuery itself reports them.
 fn canonical_types(mut schema: Value) -> Value {

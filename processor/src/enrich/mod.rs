@@ -6,8 +6,10 @@ pub mod campaign;
 pub mod geo;
 pub mod uap_suites;
 pub mod user_agent;
+pub mod verify;
 
 use bots::{Crawlers, KnownCrawler};
+use footfall_bots::Ranges;
 use footfall_event::{
     Bot, BotCategory, Client, Consent, EnrichedEvent, Location, RawEvent, ENRICHED_SCHEMA_V1,
 };
@@ -22,6 +24,9 @@ pub struct Enricher {
     user_agents: UserAgentParser,
     crawlers: Crawlers,
     geo: Option<GeoDatabase>,
+    /// Crawler operators' published IP ranges, for events whose full address the edge left
+    /// unchecked.
+    ranges: Ranges,
     /// What each recently seen user agent says. Real traffic repeats a few hundred user agents,
     /// and parsing plus crawler matching is most of the work per event.
     agents: Option<LruCache<String, Arc<Agent>>>,
@@ -35,7 +40,8 @@ struct Agent {
 }
 
 impl Enricher {
-    /// `cache_size` user agents are cached (0: none).
+    /// `cache_size` user agents are cached (0: none). Crawlers are checked against the bundled
+    /// ranges.
     pub fn new(
         user_agents: UserAgentParser,
         crawlers: Crawlers,
@@ -47,6 +53,7 @@ impl Enricher {
             user_agents,
             crawlers,
             geo,
+            ranges: Ranges::bundled(),
             agents,
         }
     }
@@ -100,6 +107,7 @@ impl Enricher {
                     .as_ref()
                     .map_or(BotCategory::Other, |c| c.category)
             }),
+            verification: verify::verify(&self.ranges, &event),
         };
         let request = event.request;
         EnrichedEvent {

@@ -12,8 +12,11 @@ use std::path::Path;
 /// The suites vendored with the bundled rules (`processor/data/uap-core/`, one uap-core snapshot).
 pub const VENDORED_SUITES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/uap-core/tests");
 
+/// Whether a parse gets a case right.
+type Rightness = fn(&Client, &Case) -> bool;
+
 /// The three suites, by file name, each with what makes one of its cases right.
-const SUITES: &[(&str, fn(&Client, &Case) -> bool)] = &[
+const SUITES: &[(&str, Rightness)] = &[
     ("test_ua.yaml", |c, case| {
         c.browser_family.as_deref() == Some(case.family.as_str())
             && same(&c.browser_version, &case.major)

@@ -125,6 +125,25 @@ pub fn ddl() -> String {
     )
 }
 
+/// One `ALTER TABLE ... ADD COLUMN` per named column of the events table (placeholders as in
+/// [`ddl`]), for a table an older footfall made. One column per statement: BigQuery takes
+/// several, the emulator only one. New columns are NULLABLE or REPEATED, as BigQuery requires
+/// of columns added to a live table.
+pub fn add_columns_ddl(names: &[&str]) -> Vec<String> {
+    columns()
+        .iter()
+        .filter(|c| names.contains(&c.name.as_str()))
+        .map(|c| {
+            format!(
+                "ALTER TABLE `{{{{project}}}}.{{{{dataset}}}}.{{{{table}}}}` \
+                 ADD COLUMN IF NOT EXISTS {} {}",
+                c.name,
+                sql_type(c)
+            )
+        })
+        .collect()
+}
+
 /// A column's type in GoogleSQL DDL, with its mode.
 fn sql_type(column: &Column) -> String {
     let kind = match column.kind {
@@ -279,6 +298,19 @@ mod tests {
             ),
             &json_schema_text(),
             "cargo run -p footfall-processor -- ddl --json > sql/tables/events.schema.json",
+        );
+    }
+
+    #[test]
+    fn columns_are_added_with_their_ddl_types() {
+        assert!(add_columns_ddl(&[]).is_empty());
+        let table = "ALTER TABLE `{{project}}.{{dataset}}.{{table}}`";
+        assert_eq!(
+            add_columns_ddl(&["query", "bot_verified", "no_such_column"]),
+            [
+                format!("{table} ADD COLUMN IF NOT EXISTS query ARRAY<STRUCT<param STRING, value STRING>>"),
+                format!("{table} ADD COLUMN IF NOT EXISTS bot_verified BOOL"),
+            ]
         );
     }
 

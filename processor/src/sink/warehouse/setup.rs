@@ -1,15 +1,18 @@
 //! Setting BigQuery up: [`Warehouse::set_up`] creates the dataset and the events table
-//! (partitioned by day, clustered) where they do not exist yet, and (re)creates the views of
-//! `sql/views/`, as [`SetupOptions`] configure them.
+//! (partitioned by day, clustered) where they do not exist yet, adds the columns a newer event
+//! has to an existing table, and (re)creates the views of `sql/views/`, as [`SetupOptions`]
+//! configure them.
 
 use super::Warehouse;
-use crate::sink::schema::{table_schema, CLUSTER_FIELDS, PARTITION_FIELD};
+use crate::sink::schema::{add_columns_ddl, table_schema, CLUSTER_FIELDS, PARTITION_FIELD};
 use crate::sink::views::{Placeholders, VIEWS};
 use crate::sink::SinkError;
 use gcp_bigquery_client::error::BQError;
 use gcp_bigquery_client::model::clustering::Clustering;
 use gcp_bigquery_client::model::dataset::Dataset;
 use gcp_bigquery_client::model::table::Table;
+use gcp_bigquery_client::model::table_field_schema::TableFieldSchema;
+use gcp_bigquery_client::model::table_schema::TableSchema;
 use gcp_bigquery_client::model::time_partitioning::TimePartitioning;
 
 /// What only `setup` needs: where a new dataset lives, and what the views count as a conversion.
@@ -32,6 +35,7 @@ impl Warehouse {
         let table = events_table(&s.project, &s.dataset, &s.table);
         unless_it_exists(self.client.table().create(table).await.map(|_| ()))
             .map_err(|e| SinkError::Warehouse(format!("create table {}: {e}", s.table)))?;
+        self.add_new_columns().await?;
         let placeholders = Placeholders {
             conversion_pattern: Some(&options.conversion_pattern),
             ..self.placeholders()
@@ -41,6 +45,54 @@ impl Warehouse {
         }
         Ok(())
     }
+}
+
+impl Warehouse {
+    /// Adds to an existing events table the columns it lacks (all NULLABLE or REPEATED, which
+    /// BigQuery allows on a live table), so a newer processor's rows fit; a table that has them
+    /// all is left alone. The table's schema is patched (the API's way), then each column is
+    /// added by `ALTER TABLE ... ADD COLUMN IF NOT EXISTS`, which is a no-op in BigQuery after
+    /// the patch; the emulator needs both (it keeps its catalog and its storage apart).
+    async fn add_new_columns(&self) -> Result<(), SinkError> {
+        let s = &self.settings;
+        let failed = |e: BQError| SinkError::Warehouse(format!("update table {}: {e}", s.table));
+        let existing = self
+            .client
+            .table()
+            .get(&s.project, &s.dataset, &s.table, None)
+            .await
+            .map_err(failed)?;
+        let mut fields = existing.schema.fields.unwrap_or_default();
+        let new = new_columns(&fields, table_schema().fields.unwrap_or_default());
+        if new.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = new.iter().map(|f| f.name.clone()).collect();
+        tracing::info!(table = %s.table, columns = ?names, "adding columns");
+        fields.extend(new);
+        let table = Table::new(&s.project, &s.dataset, &s.table, TableSchema::new(fields));
+        self.client
+            .table()
+            .patch(&s.project, &s.dataset, &s.table, table)
+            .await
+            .map_err(failed)?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for ddl in add_columns_ddl(&names) {
+            self.query(&self.placeholders().render(&ddl), &[]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The columns of `wanted` that `existing` lacks, in `wanted`'s order.
+fn new_columns(
+    existing: &[TableFieldSchema],
+    wanted: Vec<TableFieldSchema>,
+) -> Vec<TableFieldSchema> {
+    wanted
+        .into_iter()
+        .filter(|w| !existing.iter().any(|e| e.name == w.name))
+        .collect()
 }
 
 /// The events table: its schema, partitioned by the day of its timestamp, clustered.
@@ -64,6 +116,18 @@ fn unless_it_exists(result: Result<(), BQError>) -> Result<(), BQError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_missing_columns_are_added_in_the_schemas_order() {
+        let wanted = table_schema().fields.unwrap();
+        let (old, newer) = wanted.split_at(wanted.len() - 3);
+        let added = new_columns(old, wanted.clone());
+        let names = |fields: &[TableFieldSchema]| -> Vec<String> {
+            fields.iter().map(|f| f.name.clone()).collect()
+        };
+        assert_eq!(names(&added), names(newer));
+        assert!(new_columns(&wanted, wanted.clone()).is_empty());
+    }
 
     #[test]
     fn the_events_table_is_partitioned_by_day_and_clustered() {
