@@ -14,13 +14,13 @@ use crate::spec::{parse_extra_ranges, RangesError};
 use std::net::IpAddr;
 
 /// The ranges to check claims against: the bundled tables and any extra ones.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ranges {
     /// Extra ranges per operator index; empty (no allocation) when none are configured.
     extra: Vec<ExtraRanges>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct ExtraRanges {
     ipv4: Vec<(u32, u32)>,
     ipv6: Vec<(u128, u128)>,

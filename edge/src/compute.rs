@@ -4,7 +4,6 @@
 
 use fastly::handle::BodyHandle;
 use fastly::{ConfigStore, Request, Response, SecretStore};
-use footfall_bots::Ranges;
 use footfall_edge::classify::{is_page_request, is_page_response};
 use footfall_edge::clock::{request_time, simulation_allowed};
 use footfall_edge::config::{
@@ -86,7 +85,7 @@ pub fn handle_client_request() {
 
     // The client has its response; what follows costs it nothing.
     let client_ip = captured.client_ip;
-    let mut event = captured.finish(status, identity.as_ref(), consent, &Ranges::bundled());
+    let mut event = captured.finish(status, identity.as_ref(), consent, &config.bot_ranges);
     event.request.cache = cache.map(String::from);
     event.request.pop = std::env::var("FASTLY_POP")
         .ok()

@@ -6,6 +6,7 @@
 //! problems once per request and, when Kinesis is not configured, writes events to the log
 //! endpoint instead so none is lost.
 
+use footfall_bots::Ranges;
 use std::fmt;
 
 /// Name of the config store the edge reads.
@@ -39,6 +40,7 @@ pub const KEYS: &[&str] = &[
     "kinesis_host",
     "kinesis_timeout_ms",
     "simulated_clock",
+    "extra_bot_ranges",
 ];
 
 /// File extensions that are never pages. Kept short and obvious; operators extend it.
@@ -115,6 +117,10 @@ pub struct Config {
     /// Local runs only: take each request's time from the `footfall-clock` header
     /// (see [`crate::clock`]); ignored outside Viceroy.
     pub simulated_clock: bool,
+    /// Crawler operators' IP ranges: the bundled ones plus `extra_bot_ranges`
+    /// (`Operator=cidr,cidr;Operator=cidr`, see [`footfall_bots::Ranges::with_extra`]), so a newly
+    /// published block counts before the next publish.
+    pub bot_ranges: Ranges,
 }
 
 /// One thing wrong with the config store, named by its key.
@@ -162,6 +168,7 @@ impl Config {
                 .text("log_endpoint")
                 .unwrap_or_else(|| "footfall_events".into()),
             simulated_clock: reader.parsed("simulated_clock", false, parse_bool),
+            bot_ranges: reader.bot_ranges(),
         };
         (config, reader.problems)
     }
@@ -204,6 +211,21 @@ impl<F: Fn(&str) -> Option<String>> Reader<'_, F> {
             .map(|s| s.trim().to_ascii_lowercase())
             .filter(|s| !s.is_empty())
             .collect()
+    }
+
+    /// The bundled ranges plus `extra_bot_ranges`; a value that cannot be read is reported and
+    /// the bundled ranges alone are used.
+    fn bot_ranges(&mut self) -> Ranges {
+        let Some(spec) = self.text("extra_bot_ranges") else {
+            return Ranges::bundled();
+        };
+        Ranges::with_extra(&spec).unwrap_or_else(|error| {
+            self.problem(
+                "extra_bot_ranges",
+                format!("{error}; using the bundled ranges only"),
+            );
+            Ranges::bundled()
+        })
     }
 
     fn cookie_name(&mut self, key: &'static str, default: &str) -> String {
@@ -327,6 +349,33 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::load(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn extra_bot_ranges_make_an_operator_checkable_and_a_bad_value_is_reported() {
+        let gptbot = "Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)";
+        let ip = "127.0.0.9".parse().unwrap();
+        let (bundled, _) = load(&[]);
+        assert_eq!(
+            bundled.bot_ranges.verify(gptbot, ip).unwrap().verified,
+            None
+        );
+        let (config, problems) = load(&[("extra_bot_ranges", "OpenAI=127.0.0.8/29")]);
+        assert!(
+            problems.iter().all(|p| p.key != "extra_bot_ranges"),
+            "{problems:?}"
+        );
+        assert_eq!(
+            config.bot_ranges.verify(gptbot, ip).unwrap().verified,
+            Some(true)
+        );
+        let (config, problems) = load(&[("extra_bot_ranges", "Nobody=127.0.0.8/29")]);
+        assert_eq!(config.bot_ranges, Ranges::bundled());
+        let problem = problems
+            .iter()
+            .find(|p| p.key == "extra_bot_ranges")
+            .unwrap();
+        assert!(problem.message.contains("Nobody"), "{problem}");
     }
 
     #[test]

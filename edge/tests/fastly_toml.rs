@@ -19,6 +19,7 @@ const UNSET_BY_DEFAULT: &[&str] = &[
     "track_hosts",
     "exclude_paths",
     "asset_extensions",
+    "extra_bot_ranges",
 ];
 
 fn manifest() -> toml::Table {

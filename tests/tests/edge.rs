@@ -2,7 +2,7 @@
 //! Tests share one kinesalite and one origin and tell their events apart by User-Agent.
 
 use footfall_event::{BotVerification, IpPrecision, RawEvent, VerifiedBy};
-use footfall_tests::client::{get, request, Page};
+use footfall_tests::client::{get, get_from, request, Page};
 use footfall_tests::edge::{Edge, Runner, STREAM};
 use footfall_tests::fault_proxy::{Fault, FaultProxy};
 use footfall_tests::kinesalite::Kinesalite;
@@ -381,6 +381,55 @@ fn a_crawler_claiming_google_from_outside_its_ranges_is_marked_spoofed_at_the_ed
         }
     );
     assert_eq!(events[0].ip_precision, Some(IpPrecision::Full));
+}
+
+#[test]
+fn extra_bot_ranges_tell_a_real_crawler_from_a_spoofed_one_in_the_same_slash_24() {
+    let s = shared();
+    // A loopback block marked as Google's and one as OpenAI's, for this test only.
+    let ranges = "Google=127.0.0.8/29;OpenAI=127.0.0.16/29";
+    let edge = Edge::start(
+        s.origin.port,
+        s.kinesalite.port,
+        &[("extra_bot_ranges", ranges)],
+    );
+    let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) footfall-e2e-ranges";
+    let gptbot =
+        "Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot) footfall-e2e-ranges";
+    let visits = [
+        (googlebot, "127.0.0.9", "Google", true),
+        (googlebot, "127.0.0.20", "Google", false),
+        (gptbot, "127.0.0.17", "OpenAI", true),
+        (gptbot, "127.0.0.30", "OpenAI", false),
+    ];
+    for (ua, ip, _, _) in visits {
+        let page = get_from(
+            ip.parse().unwrap(),
+            &edge.url(&format!("/crawled?from={ip}")),
+            &[("user-agent", ua)],
+        );
+        assert_eq!(page.status, 200, "{ip}: {}", edge.output());
+    }
+    for (ua, ip, operator, verified) in visits {
+        let events = shared().kinesalite.wait_for_events(STREAM, 1, |e| {
+            e.ua.as_deref() == Some(ua) && e.request.url.ends_with(&format!("from={ip}"))
+        });
+        assert_eq!(events.len(), 1, "{ip}");
+        assert_eq!(
+            events[0].ip.as_deref(),
+            Some(ip),
+            "the edge saw the bound address"
+        );
+        assert_eq!(
+            events[0].verification,
+            BotVerification {
+                bot_operator: Some(operator.into()),
+                bot_verified: Some(verified),
+                bot_verified_by: Some(VerifiedBy::IpRanges),
+            },
+            "{operator} from {ip}"
+        );
+    }
 }
 
 #[test]
