@@ -135,14 +135,14 @@ pub async fn consume(
             }
             let records: Vec<Record> = page
                 .records
-                .iter()
+                .into_iter()
                 .map(|r| Record {
-                    data: r.data().as_ref().to_vec(),
                     position: Position {
                         source: options.stream.clone(),
                         shard: shard.shard().to_string(),
-                        sequence: r.sequence_number().to_string(),
+                        sequence: r.sequence_number,
                     },
+                    data: r.data.into_inner(),
                 })
                 .collect();
             match pipeline.run(&records).await {

@@ -97,14 +97,15 @@ impl ShardReader {
             .send()
             .await
             .map_err(|e| self.failed("GetRecords", DisplayErrorContext(e).to_string()))?;
-        let records = page.records().to_vec();
+        // The answer's records are moved out, not copied: a page can hold megabytes.
+        let records = page.records;
         if let Some(last) = records.last() {
             self.last_sequence = Some(last.sequence_number().to_string());
         }
-        self.iterator = page.next_shard_iterator().map(String::from);
+        self.iterator = page.next_shard_iterator;
         self.closed = self.iterator.is_none();
         Ok(Page {
-            at_tip: page.millis_behind_latest().unwrap_or(0) == 0,
+            at_tip: page.millis_behind_latest.unwrap_or(0) == 0,
             closed: self.closed && records.is_empty(),
             records,
         })
