@@ -9,7 +9,7 @@ pub mod user_agent;
 pub mod verify;
 
 use bots::{Crawlers, KnownCrawler};
-use footfall_bots::Ranges;
+use footfall_bots::{claimed_operator, Operator, Ranges};
 use footfall_event::{
     Bot, BotCategory, Client, Consent, EnrichedEvent, Location, RawEvent, ENRICHED_SCHEMA_V1,
 };
@@ -37,6 +37,9 @@ pub struct Enricher {
 struct Agent {
     client: Client,
     crawler: Option<KnownCrawler>,
+    /// The crawler operator the user agent claims to be, if any (checked per event: the
+    /// address differs).
+    operator: Option<&'static Operator>,
 }
 
 impl Enricher {
@@ -73,6 +76,7 @@ impl Enricher {
         let agent = Arc::new(Agent {
             client: self.user_agents.parse(ua),
             crawler: self.crawlers.recognise(ua),
+            operator: claimed_operator(ua),
         });
         if let Some(cache) = self.agents.as_mut() {
             cache.put(ua.to_string(), agent.clone());
@@ -107,7 +111,7 @@ impl Enricher {
                     .as_ref()
                     .map_or(BotCategory::Other, |c| c.category)
             }),
-            verification: verify::verify(&self.ranges, &event),
+            verification: verify::verify(&self.ranges, agent.operator, &event),
         };
         let request = event.request;
         EnrichedEvent {

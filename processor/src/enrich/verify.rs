@@ -4,31 +4,25 @@
 //! format sends one; so does the edge with `ip_mode=full`): a cut address cannot be checked
 //! against ranges as narrow as Google's /27s, so it gives `null`, never `false`.
 
-use footfall_bots::{claimed_operator, Ranges};
+use footfall_bots::{Operator, Ranges};
 use footfall_event::{BotVerification, IpPrecision, RawEvent, VerifiedBy};
 use std::net::IpAddr;
 
-/// The verification of `event`'s crawler claim; empty when its user agent claims no operator.
-pub fn verify(ranges: &Ranges, event: &RawEvent) -> BotVerification {
+/// The verification of `event`'s crawler claim, `claimed` being the operator its user agent
+/// names (`footfall_bots::claimed_operator`, cached per user agent by the enricher); empty when
+/// it names none.
+pub fn verify(ranges: &Ranges, claimed: Option<&Operator>, event: &RawEvent) -> BotVerification {
     if event.verification.bot_operator.is_some() {
         return event.verification.clone();
     }
-    let Some(ua) = event.ua.as_deref() else {
+    let Some(operator) = claimed else {
         return BotVerification::default();
     };
-    match full_address(event) {
-        Some(ip) => match ranges.verify(ua, ip) {
-            Some(check) => BotVerification {
-                bot_operator: Some(check.operator.to_string()),
-                bot_verified: check.verified,
-                bot_verified_by: check.verified.map(|_| VerifiedBy::IpRanges),
-            },
-            None => BotVerification::default(),
-        },
-        None => BotVerification {
-            bot_operator: claimed_operator(ua).map(|operator| operator.name.to_string()),
-            ..BotVerification::default()
-        },
+    let verified = full_address(event).and_then(|ip| ranges.check(operator, ip));
+    BotVerification {
+        bot_operator: Some(operator.name.to_string()),
+        bot_verified: verified,
+        bot_verified_by: verified.map(|_| VerifiedBy::IpRanges),
     }
 }
 
@@ -42,6 +36,7 @@ fn full_address(event: &RawEvent) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use footfall_bots::claimed_operator;
 
     const GOOGLEBOT: &str =
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
@@ -57,7 +52,11 @@ mod tests {
     }
 
     fn check(ua: &str, ip: &str, precision: Option<IpPrecision>) -> BotVerification {
-        verify(&Ranges::bundled(), &event(ua, ip, precision))
+        verify(
+            &Ranges::bundled(),
+            claimed_operator(ua),
+            &event(ua, ip, precision),
+        )
     }
 
     fn verdict(operator: &str, verified: Option<bool>) -> BotVerification {
@@ -108,7 +107,7 @@ mod tests {
         let mut from_edge = event(GOOGLEBOT, "66.249.66.0", Some(IpPrecision::Slash24));
         from_edge.verification = verdict("Google", Some(false));
         assert_eq!(
-            verify(&Ranges::bundled(), &from_edge),
+            verify(&Ranges::bundled(), claimed_operator(GOOGLEBOT), &from_edge),
             verdict("Google", Some(false))
         );
     }
