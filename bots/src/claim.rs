@@ -40,6 +40,20 @@ pub fn claimed_operator(user_agent: &str) -> Option<&'static Operator> {
     None
 }
 
+/// Whether `user_agent` presents itself as a crawler: it claims an operator, or follows the
+/// crawlers' conventions of a `+http` info link or a product named `...bot/`, `...bot;`,
+/// `...crawler` or `...spider` (AhrefsBot/7.0, Twitterbot/1.0, facebookexternalhit (+http...)).
+/// Browsers do neither; a phone model such as `CUBOT_X30` is not followed by `/` or `;`.
+pub fn claims_to_be_a_crawler(user_agent: &str) -> bool {
+    if claimed_operator(user_agent).is_some() {
+        return true;
+    }
+    let lower = user_agent.to_ascii_lowercase();
+    ["+http", "bot/", "bot;", "crawler", "spider"]
+        .iter()
+        .any(|mark| lower.contains(mark))
+}
+
 /// Letters, digits, `-` and `_`, as a table: the scan's inner loop.
 static WORD_BYTES: [bool; 256] = {
     let mut table = [false; 256];
@@ -181,6 +195,28 @@ mod tests {
         let browser = "Mozilla Windows NT Win64 x64 AppleWebKit KHTML like Gecko Chrome Safari Edg Macintosh Intel Mac OS X Version Mobile Linux Android iPhone CPU like Firefox rv Gecko compatible";
         let false_hits: Vec<&str> = browser.split(' ').filter(|word| passes(word)).collect();
         assert!(false_hits.len() <= 3, "{false_hits:?}");
+    }
+
+    #[test]
+    fn crawlers_without_an_operator_still_present_themselves_as_crawlers() {
+        for user_agent in [
+            "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+            "Twitterbot/1.0",
+            "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+            "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)",
+            "Sogou web spider/4.0",
+            "GPTBot/1.2",
+        ] {
+            assert!(claims_to_be_a_crawler(user_agent), "{user_agent}");
+        }
+        for user_agent in [
+            "",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+            "Mozilla/5.0 (Linux; Android 13; CUBOT_X30 Build/TP1A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+            "curl/8.5.0",
+        ] {
+            assert!(!claims_to_be_a_crawler(user_agent), "{user_agent}");
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Sends a [`Plan`] through the edge as browsers and crawlers would: each actor in order, with
-//! its own cookie jar, its headers, and the simulated moment of each request in the edge's
-//! `footfall-clock` header (honoured only by a local edge). Actors run on a few threads.
+//! Sends a [`Plan`] through the edge as browsers and crawlers would: each actor in order, from
+//! its own loopback address ([`crate::loopback_client`]), with its own cookie jar, its headers,
+//! and the simulated moment of each request in the edge's `footfall-clock` header (honoured only
+//! by a local edge). Actors run on a few threads.
 
+use crate::agents::address;
+use crate::loopback_client::{get_from, Response};
 use crate::plan::{Actor, Hit, Plan, Referrer};
 use crate::site::ASSETS;
 use footfall_event::CLOCK_HEADER;
@@ -10,7 +13,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-use ureq::Agent;
+
+/// How long a request may take before it counts as failed.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What happened, in numbers.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -46,32 +51,25 @@ pub fn drive(
     progress: &ProgressBar,
 ) -> Result<Outcome, Unreachable> {
     let base_url = base_url.trim_end_matches('/');
-    let agent: Agent = Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        // A fresh connection per request: a request reusing a connection to Viceroy waits
-        // ~40 ms (measured: 43 ms against 2 ms on a new loopback connection), which would make
-        // the generator, not the edge, the bottleneck.
-        .max_idle_connections(0)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
     // An asset is never tracked, so asking for one checks the edge without adding an event.
-    agent
-        .get(format!("{base_url}{}", ASSETS[0]))
-        .call()
-        .map_err(|e| {
-            Unreachable(format!(
-                "the edge at {base_url} does not answer ({e}); is it running (scripts/demo)?"
-            ))
-        })?;
+    get_from(
+        address::DRESDEN,
+        &format!("{base_url}{}", ASSETS[0]),
+        &[],
+        TIMEOUT,
+    )
+    .map_err(|e| {
+        Unreachable(format!(
+            "the edge at {base_url} does not answer ({e}); is it running (scripts/demo)?"
+        ))
+    })?;
     let next = AtomicUsize::new(0);
     let outcome = Mutex::new(Outcome::default());
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             scope.spawn(|| {
                 while let Some(actor) = plan.actors.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let mine = Browser::new(&agent, base_url, actor).run(progress);
+                    let mine = Browser::new(base_url, actor).run(progress);
                     let mut total = outcome.lock().expect("no thread panics holding it");
                     total.add(mine);
                 }
@@ -93,7 +91,6 @@ impl Outcome {
 
 /// One actor's browser: its cookie jar and what it has done.
 struct Browser<'a> {
-    agent: &'a Agent,
     base_url: &'a str,
     actor: &'a Actor,
     cookies: CookieJar,
@@ -101,9 +98,8 @@ struct Browser<'a> {
 }
 
 impl<'a> Browser<'a> {
-    fn new(agent: &'a Agent, base_url: &'a str, actor: &'a Actor) -> Self {
+    fn new(base_url: &'a str, actor: &'a Actor) -> Self {
         Browser {
-            agent,
             base_url,
             actor,
             cookies: CookieJar::default(),
@@ -126,40 +122,44 @@ impl<'a> Browser<'a> {
     }
 
     fn page(&mut self, hit: &Hit) {
-        let mut request = self
-            .agent
-            .get(format!("{}{}", self.base_url, hit.path))
-            .header("user-agent", self.actor.user_agent)
-            .header("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
-            .header(CLOCK_HEADER, hit.at_ms.to_string());
+        let at_ms = hit.at_ms.to_string();
+        let mut headers: Vec<(&str, String)> = vec![
+            ("user-agent", self.actor.user_agent.to_string()),
+            (
+                "accept",
+                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8".into(),
+            ),
+            (CLOCK_HEADER, at_ms),
+        ];
         if let Some(language) = self.actor.language {
-            request = request.header("accept-language", language);
+            headers.push(("accept-language", language.into()));
         }
         match &hit.referrer {
             Referrer::None => {}
-            Referrer::External(url) => request = request.header("referer", *url),
+            Referrer::External(url) => headers.push(("referer", url.to_string())),
             Referrer::Internal(path) => {
-                request = request.header("referer", format!("{}{path}", self.base_url))
+                headers.push(("referer", format!("{}{path}", self.base_url)))
             }
         }
         if self.actor.gpc {
-            request = request.header("sec-gpc", "1");
+            headers.push(("sec-gpc", "1".into()));
         }
         if hit.prefetch {
-            request = request.header("sec-purpose", "prefetch");
+            headers.push(("sec-purpose", "prefetch".into()));
         }
         if let Some(cookie) = self.cookies.header() {
-            request = request.header("cookie", cookie);
+            headers.push(("cookie", cookie));
         }
-        match request.call() {
-            Ok(mut response) => {
+        for (name, value) in self.actor.crawler.map_or(&[][..], |c| c.fastly) {
+            headers.push((name, value.to_string()));
+        }
+        match self.get(&hit.path, &headers) {
+            Ok(response) => {
                 if self.actor.keeps_cookies() {
-                    for set_cookie in response.headers().get_all("set-cookie") {
-                        self.cookies
-                            .keep(&String::from_utf8_lossy(set_cookie.as_bytes()));
+                    for set_cookie in response.header_all("set-cookie") {
+                        self.cookies.keep(&set_cookie);
                     }
                 }
-                let _ = response.body_mut().read_to_vec();
                 self.outcome.answered += 1;
             }
             Err(error) => self.failed(&hit.path, error),
@@ -168,21 +168,20 @@ impl<'a> Browser<'a> {
 
     fn assets(&mut self) {
         for asset in ASSETS {
-            let request = self
-                .agent
-                .get(format!("{}{asset}", self.base_url))
-                .header("user-agent", self.actor.user_agent);
-            match request.call() {
-                Ok(mut response) => {
-                    let _ = response.body_mut().read_to_vec();
-                    self.outcome.assets += 1;
-                }
+            match self.get(asset, &[("user-agent", self.actor.user_agent.to_string())]) {
+                Ok(_) => self.outcome.assets += 1,
                 Err(error) => self.failed(asset, error),
             }
         }
     }
 
-    fn failed(&mut self, path: &str, error: ureq::Error) {
+    fn get(&self, path: &str, headers: &[(&str, String)]) -> std::io::Result<Response> {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let url = format!("{}{path}", self.base_url);
+        get_from(self.actor.address, &url, &headers, TIMEOUT)
+    }
+
+    fn failed(&mut self, path: &str, error: std::io::Error) {
         self.outcome.failed += 1;
         if self.outcome.errors.len() < 5 {
             self.outcome.errors.push(format!("{path}: {error}"));

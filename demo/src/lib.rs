@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod drive;
+pub mod loopback_client;
 pub mod plan;
 pub mod site;
 pub mod watch;

@@ -2,7 +2,7 @@
 //! the crawlers in between. The same seed always gives the same plan, so a demo can be replayed
 //! and a test knows what the pipeline must report. Planning does no I/O; [`crate::drive`] sends it.
 
-use crate::agents::{Crawler, BROWSERS, CRAWLERS, LANGUAGES};
+use crate::agents::{address, Crawler, BROWSERS, CRAWLERS, LANGUAGES, PLACES};
 use crate::site::{self, CONVERSION, PAGES};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -169,17 +169,32 @@ pub struct Actor {
     pub gpc: bool,
     /// Set for crawlers, which keep no cookies.
     pub crawler: Option<&'static Crawler>,
+    /// The loopback address it connects from, which places it (`agents::address`).
+    pub address: std::net::IpAddr,
     pub visits: Vec<Visit>,
 }
 
 impl Actor {
-    /// A person's browser: it keeps the cookies the edge sets.
+    /// A person's browser, from Dresden: it keeps the cookies the edge sets.
     pub fn person(user_agent: &'static str, language: &'static str, gpc: bool) -> Actor {
         Actor {
             user_agent,
             language: Some(language),
             gpc,
             crawler: None,
+            address: address::DRESDEN,
+            visits: Vec::new(),
+        }
+    }
+
+    /// A crawler, connecting from its address, with no visits yet.
+    pub fn crawler(crawler: &'static Crawler) -> Actor {
+        Actor {
+            user_agent: crawler.user_agent,
+            language: None,
+            gpc: false,
+            crawler: Some(crawler),
+            address: crawler.address,
             visits: Vec::new(),
         }
     }
@@ -256,6 +271,7 @@ fn person(rng: &mut StdRng, settings: &Settings, end_ms: u64) -> Actor {
     let user_agent = weighted(rng, BROWSERS, |b| b.1).0;
     let language = weighted(rng, LANGUAGES, |l| l.1).0;
     let mut actor = Actor::person(user_agent, language, percent(rng, settings.gpc_percent));
+    actor.address = weighted(rng, PLACES, |p| p.2).0;
     let sessions = if percent(rng, settings.returning_percent) {
         rng.random_range(2..=4)
     } else {
@@ -376,11 +392,8 @@ fn crawl(rng: &mut StdRng, start_ms: u64, end_ms: u64, at_most: usize) -> Actor 
         })
         .collect();
     Actor {
-        user_agent: crawler.user_agent,
-        language: None,
-        gpc: false,
-        crawler: Some(crawler),
         visits: vec![Visit { source: None, hits }],
+        ..Actor::crawler(crawler)
     }
 }
 
@@ -471,7 +484,7 @@ mod tests {
             hits.iter().any(|h| h.path.contains("gclid=")),
             "paid clicks"
         );
-        for category in ["search", "ai_crawler"] {
+        for category in ["search", "ai_crawler", "ai_search", "other"] {
             assert!(
                 plan.actors
                     .iter()

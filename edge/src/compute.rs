@@ -10,11 +10,12 @@ use footfall_edge::config::{
     Config, Sink, CONFIG_STORE, KINESIS_BACKEND, ORIGIN_BACKEND, SECRET_STORE,
 };
 use footfall_edge::consent::{decide, Consent};
+use footfall_edge::crawler::is_crawler;
 use footfall_edge::event::{Capture, ClientRequest};
 use footfall_edge::identity::{hex, identify, random, Identity, OsEntropy};
 use footfall_edge::kinesis::{self, AwsCredentials};
 use footfall_edge::url_parts::first_value;
-use footfall_event::{EdgeGeo, RawEvent, CLOCK_HEADER};
+use footfall_event::{EdgeGeo, FastlyBot, RawEvent, CLOCK_HEADER};
 use std::borrow::Cow;
 use std::io::Write;
 use std::net::IpAddr;
@@ -56,6 +57,7 @@ pub fn handle_client_request() {
         &config.consent,
         captured.event.gpc,
         captured.cookie.as_deref(),
+        is_crawler(&captured.event),
     );
     if consent == Consent::None {
         return response.send_to_client();
@@ -85,7 +87,7 @@ pub fn handle_client_request() {
 
     // The client has its response; what follows costs it nothing.
     let client_ip = captured.client_ip;
-    let mut event = captured.finish(status, identity.as_ref(), consent, &config.bot_ranges);
+    let mut event = captured.finish(status, identity.as_ref(), consent, &config);
     event.request.cache = cache.map(String::from);
     event.request.pop = std::env::var("FASTLY_POP")
         .ok()
@@ -138,6 +140,17 @@ impl ClientRequest for FromClient<'_> {
     }
     fn client_ip(&self) -> Option<IpAddr> {
         self.0.get_client_ip_addr()
+    }
+    /// Fastly's own analysis (Viceroy mocks it from `X-Fastly-Bot-*` request headers; on
+    /// Fastly those headers are only the client's words, so they are never read here).
+    fn fastly_bot(&self) -> Option<FastlyBot> {
+        let request = self.0;
+        request.get_bot_analyzed().then(|| FastlyBot {
+            detected: request.get_bot_detected(),
+            name: request.get_bot_name().ok().flatten().map(String::from),
+            category: request.get_bot_category().ok().flatten().map(String::from),
+            verified: request.get_bot_verified(),
+        })
     }
 }
 

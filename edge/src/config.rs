@@ -6,6 +6,7 @@
 //! problems once per request and, when Kinesis is not configured, writes events to the log
 //! endpoint instead so none is lost.
 
+use crate::client_ip::IpMode;
 use footfall_bots::Ranges;
 use std::fmt;
 
@@ -41,6 +42,7 @@ pub const KEYS: &[&str] = &[
     "kinesis_timeout_ms",
     "simulated_clock",
     "extra_bot_ranges",
+    "ip_mode",
 ];
 
 /// File extensions that are never pages. Kept short and obvious; operators extend it.
@@ -121,6 +123,9 @@ pub struct Config {
     /// (`Operator=cidr,cidr;Operator=cidr`, see [`footfall_bots::Ranges::with_extra`]), so a newly
     /// published block counts before the next publish.
     pub bot_ranges: Ranges,
+    /// How much of the client address events carry: `truncated` (default, /24 or /48),
+    /// `full` or `none` (see [`crate::client_ip`]).
+    pub ip_mode: IpMode,
 }
 
 /// One thing wrong with the config store, named by its key.
@@ -169,6 +174,7 @@ impl Config {
                 .unwrap_or_else(|| "footfall_events".into()),
             simulated_clock: reader.parsed("simulated_clock", false, parse_bool),
             bot_ranges: reader.bot_ranges(),
+            ip_mode: reader.parsed("ip_mode", IpMode::Truncated, IpMode::parse),
         };
         (config, reader.problems)
     }

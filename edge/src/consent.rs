@@ -1,22 +1,35 @@
 //! What a visitor's privacy signals and consent allow the edge to record.
+//!
+//! Crawlers are not people and hold no consent cookie: a request that claims to be a crawler
+//! (or that Fastly detects as a bot) is recorded anonymously in every mode, so crawler analytics
+//! work on consent-first sites, and a person sending a crawler's user agent gains nothing but an
+//! anonymous count.
 
 use crate::config::ConsentMode;
 use crate::identity::cookie_value;
-use std::net::IpAddr;
 
 /// What may be recorded for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consent {
-    /// Cookies, ids and the full IP.
+    /// Cookies, ids and as much of the IP as `ip_mode` allows.
     Full,
-    /// Counted, but no cookies, no ids and a truncated IP.
+    /// Counted, but no cookies, no ids and at most the IP's network.
     Anonymous,
     /// Not recorded at all.
     None,
 }
 
-/// Decides from the configured mode, the `Sec-GPC` signal and the `Cookie` header.
-pub fn decide(mode: &ConsentMode, gpc: bool, cookie_header: Option<&str>) -> Consent {
+/// Decides from the configured mode, the `Sec-GPC` signal and the `Cookie` header; `crawler`:
+/// the request claims to be a crawler.
+pub fn decide(
+    mode: &ConsentMode,
+    gpc: bool,
+    cookie_header: Option<&str>,
+    crawler: bool,
+) -> Consent {
+    if crawler {
+        return Consent::Anonymous;
+    }
     match mode {
         ConsentMode::GpcAnonymous if gpc => Consent::Anonymous,
         ConsentMode::GpcDrop if gpc => Consent::None,
@@ -33,20 +46,6 @@ pub fn decide(mode: &ConsentMode, gpc: bool, cookie_header: Option<&str>) -> Con
     }
 }
 
-/// The network part of an address: IPv4 to /24, IPv6 to /48.
-pub fn truncate_ip(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, c, _] = v4.octets();
-            IpAddr::from([a, b, c, 0])
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            IpAddr::from([s[0], s[1], s[2], 0, 0, 0, 0, 0])
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,15 +53,21 @@ mod tests {
     #[test]
     fn gpc_modes() {
         assert_eq!(
-            decide(&ConsentMode::GpcAnonymous, false, None),
+            decide(&ConsentMode::GpcAnonymous, false, None, false),
             Consent::Full
         );
         assert_eq!(
-            decide(&ConsentMode::GpcAnonymous, true, None),
+            decide(&ConsentMode::GpcAnonymous, true, None, false),
             Consent::Anonymous
         );
-        assert_eq!(decide(&ConsentMode::GpcDrop, false, None), Consent::Full);
-        assert_eq!(decide(&ConsentMode::GpcDrop, true, None), Consent::None);
+        assert_eq!(
+            decide(&ConsentMode::GpcDrop, false, None, false),
+            Consent::Full
+        );
+        assert_eq!(
+            decide(&ConsentMode::GpcDrop, true, None, false),
+            Consent::None
+        );
     }
 
     #[test]
@@ -72,31 +77,25 @@ mod tests {
             value: "analytics".into(),
         };
         assert_eq!(
-            decide(&mode, false, Some("consent=analytics")),
+            decide(&mode, false, Some("consent=analytics"), false),
             Consent::Full
         );
         assert_eq!(
-            decide(&mode, true, Some("a=b; consent=analytics")),
+            decide(&mode, true, Some("a=b; consent=analytics"), false),
             Consent::Full
         );
-        assert_eq!(decide(&mode, false, Some("consent=none")), Consent::None);
-        assert_eq!(decide(&mode, false, None), Consent::None);
+        assert_eq!(
+            decide(&mode, false, Some("consent=none"), false),
+            Consent::None
+        );
+        assert_eq!(decide(&mode, false, None, false), Consent::None);
         let unconfigured = ConsentMode::Cookie {
             name: String::new(),
             value: String::new(),
         };
-        assert_eq!(decide(&unconfigured, false, Some("=")), Consent::None);
-    }
-
-    #[test]
-    fn ips_are_truncated_to_their_network() {
         assert_eq!(
-            truncate_ip("203.0.113.77".parse().unwrap()).to_string(),
-            "203.0.113.0"
-        );
-        assert_eq!(
-            truncate_ip("2001:db8:abcd:12:1::9".parse().unwrap()).to_string(),
-            "2001:db8:abcd::"
+            decide(&unconfigured, false, Some("="), false),
+            Consent::None
         );
     }
 }

@@ -3,14 +3,15 @@
 //! the visitor is, what consent allows) completes it ([`Capture::finish`]). The event itself is
 //! the one place its fields are listed.
 
-use crate::consent::{truncate_ip, Consent};
+use crate::client_ip::recorded_ip;
+use crate::config::Config;
+use crate::consent::Consent;
+use crate::crawler::verdict;
 use crate::headers::{is_on, primary_language, purpose};
 use crate::identity::Identity;
 use crate::url_parts::{path_segments, query_params};
-use footfall_bots::Ranges;
-use footfall_event::{
-    BotVerification, IpPrecision, PageRequest, RawEvent, VerifiedBy, RAW_SCHEMA_V1,
-};
+use crate::web_bot_auth::bot_signature;
+use footfall_event::{FastlyBot, PageRequest, RawEvent, RAW_SCHEMA_V1};
 use std::net::IpAddr;
 use std::time::SystemTime;
 
@@ -30,6 +31,9 @@ pub trait ClientRequest {
     fn header(&self, name: &str) -> Option<String>;
     /// The address of the client's connection (never `X-Forwarded-For`).
     fn client_ip(&self) -> Option<IpAddr>;
+    /// Fastly's bot detection of the request, when Fastly analysed it (never from headers a
+    /// client could send).
+    fn fastly_bot(&self) -> Option<FastlyBot>;
 }
 
 /// An event under construction, with what building it needs but the event does not keep.
@@ -38,7 +42,7 @@ pub struct Capture {
     pub event: RawEvent,
     /// When the request arrived (from the clock, or the simulated clock in local runs).
     pub at: SystemTime,
-    /// The full client address; consent decides what of it goes into the event.
+    /// The full client address; `ip_mode` and consent decide what of it goes into the event.
     pub client_ip: Option<IpAddr>,
     /// The `Cookie` header, which identifies the visitor.
     pub cookie: Option<String>,
@@ -73,6 +77,12 @@ impl Capture {
             ua: header("user-agent"),
             gpc: is_on(header("sec-gpc").as_deref()),
             dnt: is_on(header("dnt").as_deref()),
+            fastly_bot: request.fastly_bot(),
+            signature: bot_signature(
+                header("signature").as_deref(),
+                header("signature-input").as_deref(),
+                header("signature-agent").as_deref(),
+            ),
             ..RawEvent::default()
         };
         Capture {
@@ -85,37 +95,18 @@ impl Capture {
     }
 
     /// Completes the event once the origin has answered with `status` and consent is decided;
-    /// `identity` is `None` when consent withholds ids. A crawler's claim is checked against
-    /// `ranges` here, on the full client address, before any of it is cut.
+    /// `identity` is `None` when consent withholds ids. A crawler's claim is checked here, on the
+    /// full client address, before `config.ip_mode` and consent cut it.
     pub fn finish(
         self,
         status: u16,
         identity: Option<&Identity>,
         consent: Consent,
-        ranges: &Ranges,
+        config: &Config,
     ) -> RawEvent {
         let mut event = self.event;
-        if let (Some(ua), Some(ip)) = (event.ua.as_deref(), self.client_ip) {
-            if let Some(check) = ranges.verify(ua, ip) {
-                event.verification = BotVerification {
-                    bot_operator: Some(check.operator.to_string()),
-                    bot_verified: check.verified,
-                    bot_verified_by: check.verified.map(|_| VerifiedBy::IpRanges),
-                };
-            }
-        }
-        let (ip, precision) = match (self.client_ip, consent) {
-            (None, _) => (None, IpPrecision::None),
-            (Some(ip), Consent::Full) => (Some(ip), IpPrecision::Full),
-            (Some(ip), Consent::Anonymous | Consent::None) => (
-                Some(truncate_ip(ip)),
-                if ip.is_ipv4() {
-                    IpPrecision::Slash24
-                } else {
-                    IpPrecision::Slash48
-                },
-            ),
-        };
+        event.verification = verdict(&event, self.client_ip, &config.bot_ranges);
+        let (ip, precision) = recorded_ip(self.client_ip, config.ip_mode, consent);
         event.ip = ip.map(|ip| ip.to_string());
         event.ip_precision = Some(precision);
         let request = &mut event.request;
@@ -158,11 +149,15 @@ impl<B> ClientRequest for http::Request<B> {
     fn client_ip(&self) -> Option<IpAddr> {
         self.extensions().get::<IpAddr>().copied()
     }
+    fn fastly_bot(&self) -> Option<FastlyBot> {
+        self.extensions().get::<FastlyBot>().cloned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use footfall_event::{BotVerification, IpPrecision, VerifiedBy};
     use std::time::Duration;
 
     /// The visit of "Server-side tracking: surprisingly easy", as the edge would see it.
@@ -180,6 +175,11 @@ mod tests {
         Capture::new(&request.body(()).unwrap(), "b1f0c2d3-1a2b3c4d".into(), at)
     }
 
+    /// The edge's defaults (`ip_mode` truncated, the bundled crawler ranges).
+    fn config() -> Config {
+        Config::load(|_| None).0
+    }
+
     fn identity() -> Identity {
         Identity {
             visitor_id: "10d1fa9c9fd39cff44c88bd551b1ab4dfe92b3da".into(),
@@ -192,12 +192,8 @@ mod tests {
 
     #[test]
     fn the_article_visit_becomes_the_article_event_plus_edge_fields() {
-        let event = capture(article_visit()).finish(
-            200,
-            Some(&identity()),
-            Consent::Full,
-            &Ranges::bundled(),
-        );
+        let event =
+            capture(article_visit()).finish(200, Some(&identity()), Consent::Full, &config());
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["schema"], "footfall.raw.v1");
         assert_eq!(json["event_id"], "b1f0c2d3-1a2b3c4d");
@@ -210,7 +206,14 @@ mod tests {
             (Some(false), Some(true))
         );
         assert_eq!(json["timestamp"], "2018-12-16T16:03:04.042Z");
-        assert_eq!(json["ip"], "81.169.145.85");
+        // By default only the network leaves the edge.
+        assert_eq!(
+            (&json["ip"], &json["ip_precision"]),
+            (
+                &serde_json::json!("81.169.145.0"),
+                &serde_json::json!("/24")
+            )
+        );
         assert_eq!(json["method"], "GET");
         assert_eq!(json["url"], "https://www.project-a.com/en/career/jobs/data-engineer?gh_jid=4082751002&gh_src=9fcd30182&utm_medium=social&utm_source=linkedin&utm_campaign=buffer");
         assert_eq!(json["host"], "www.project-a.com");
@@ -245,6 +248,53 @@ mod tests {
     }
 
     #[test]
+    fn ip_mode_full_keeps_the_whole_address_for_visitors_with_consent() {
+        let full = Config::load(|key| (key == "ip_mode").then(|| "full".into())).0;
+        let event = capture(article_visit()).finish(200, Some(&identity()), Consent::Full, &full);
+        assert_eq!(
+            (event.ip.as_deref(), event.ip_precision),
+            (Some("81.169.145.85"), Some(IpPrecision::Full))
+        );
+        let gpc = capture(article_visit()).finish(200, None, Consent::Anonymous, &full);
+        assert_eq!(gpc.ip.as_deref(), Some("81.169.145.0"));
+    }
+
+    #[test]
+    fn fastlys_bot_detection_and_a_bots_signature_are_recorded() {
+        let fastly = FastlyBot {
+            detected: true,
+            name: Some("GPTBot".into()),
+            category: Some("AI-CRAWLER".into()),
+            verified: Some(true),
+        };
+        let request = article_visit()
+            .header("signature", "sig1=:dGVzdA==:")
+            .header(
+                "signature-input",
+                r#"sig1=("@authority");created=1735689600;keyid="k";tag="web-bot-auth""#,
+            )
+            .header("signature-agent", r#""https://chatgpt.com""#)
+            .extension(fastly.clone());
+        let event = capture(request).finish(200, None, Consent::Anonymous, &config());
+        assert_eq!(event.fastly_bot, Some(fastly));
+        assert!(event.signature.bot_signed);
+        assert_eq!(
+            event.signature.bot_signature_agent.as_deref(),
+            Some("https://chatgpt.com")
+        );
+        assert_eq!(
+            event.verification,
+            BotVerification {
+                bot_operator: Some("OpenAI".into()),
+                bot_verified: Some(true),
+                bot_verified_by: Some(VerifiedBy::Fastly),
+            }
+        );
+        let unanalysed = capture(article_visit()).finish(200, None, Consent::Full, &config());
+        assert_eq!(unanalysed.fastly_bot, None);
+    }
+
+    #[test]
     fn what_building_needs_is_kept_beside_the_event() {
         let captured = capture(article_visit().header("cookie", "footfall_visitor=abc"));
         assert_eq!(captured.cookie.as_deref(), Some("footfall_visitor=abc"));
@@ -265,7 +315,7 @@ mod tests {
             200,
             None,
             Consent::Anonymous,
-            &Ranges::bundled(),
+            &config(),
         );
         let request = &event.request;
         assert_eq!((&request.visitor_id, &request.session_id), (&None, &None));
@@ -280,7 +330,7 @@ mod tests {
         let request = http::Request::get("https://www.project-a.com/")
             .header("referer", "")
             .header("user-agent", "");
-        let event = capture(request).finish(200, None, Consent::Full, &Ranges::bundled());
+        let event = capture(request).finish(200, None, Consent::Full, &config());
         assert_eq!((event.request.referrer, event.ua), (None, None));
     }
 
@@ -295,12 +345,8 @@ mod tests {
                 .extension(ip.parse::<IpAddr>().unwrap())
         };
         // 192.178.5.0/27 is Googlebot's; the rest of that /24 is not.
-        let real = capture(googlebot("192.178.5.1")).finish(
-            200,
-            None,
-            Consent::Anonymous,
-            &Ranges::bundled(),
-        );
+        let real =
+            capture(googlebot("192.178.5.1")).finish(200, None, Consent::Anonymous, &config());
         let expected = |verified| BotVerification {
             bot_operator: Some("Google".into()),
             bot_verified: Some(verified),
@@ -312,20 +358,16 @@ mod tests {
             Some("192.178.5.0"),
             "the event holds only the /24"
         );
-        let spoofed = capture(googlebot("192.178.5.200")).finish(
-            200,
-            None,
-            Consent::Anonymous,
-            &Ranges::bundled(),
-        );
+        let spoofed =
+            capture(googlebot("192.178.5.200")).finish(200, None, Consent::Anonymous, &config());
         assert_eq!(
             spoofed.ip, real.ip,
             "only the full address tells them apart"
         );
         assert_eq!(spoofed.verification, expected(false));
-        let person = capture(article_visit()).finish(200, None, Consent::Full, &Ranges::bundled());
+        let person = capture(article_visit()).finish(200, None, Consent::Full, &config());
         assert_eq!(person.verification, BotVerification::default());
-        assert_eq!(person.ip_precision, Some(IpPrecision::Full));
+        assert_eq!(person.ip_precision, Some(IpPrecision::Slash24));
     }
 
     #[test]

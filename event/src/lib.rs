@@ -80,8 +80,9 @@ pub struct RawEvent {
     pub schema: String,
     #[serde(flatten)]
     pub request: PageRequest,
-    /// Client IP as the edge sees the connection (never `X-Forwarded-For`); truncated
-    /// (/24, /48) or `None` under Global Privacy Control.
+    /// Client IP as the edge sees the connection (never `X-Forwarded-For`), as much of it as
+    /// the edge's `ip_mode` and the visitor's consent allow: by default cut to its /24 (IPv4)
+    /// or /48 (IPv6) network, so no full address leaves the edge ([`RawEvent::ip_precision`]).
     pub ip: Option<String>,
     /// The `User-Agent` header.
     pub ua: Option<String>,
@@ -97,6 +98,37 @@ pub struct RawEvent {
     /// The edge's check of a crawler's claim, on the full client IP; empty when it made none.
     #[serde(flatten)]
     pub verification: BotVerification,
+    /// Fastly's own bot detection of the request; `None` when Fastly did not analyse it.
+    pub fastly_bot: Option<FastlyBot>,
+    /// Whether the request is signed as a bot (Web Bot Auth), and by whom.
+    #[serde(flatten)]
+    pub signature: BotSignature,
+}
+
+/// What Fastly's bot detection said of a request it analysed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FastlyBot {
+    /// Fastly detected a bot.
+    pub detected: bool,
+    /// The bot as Fastly names it (`GoogleBot`, `GPTBot`, ...); Fastly says its names may
+    /// change, so they are recorded, not matched on.
+    pub name: Option<String>,
+    /// Fastly's category, as Fastly writes it (`SEARCH-ENGINE-CRAWLER`, `AI-CRAWLER`, ...).
+    pub category: Option<String>,
+    /// Fastly verified the bot is who it claims to be; `None` when it did not say.
+    pub verified: Option<bool>,
+}
+
+/// A bot's own signature of its request (Web Bot Auth: HTTP Message Signatures, RFC 9421,
+/// with a `Signature-Agent` header, as in the IETF webbotauth drafts). Recorded as sent: the
+/// signature itself is not verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BotSignature {
+    /// The request carries `Signature` and a `Signature-Input` tagged `web-bot-auth`.
+    pub bot_signed: bool,
+    /// The agent the signature names, from `Signature-Agent` (a URL such as
+    /// `https://chatgpt.com`), as sent.
+    pub bot_signature_agent: Option<String>,
 }
 
 /// How much of the client's IP address an event carries.
@@ -131,6 +163,8 @@ pub struct BotVerification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VerifiedBy {
+    /// Fastly's bot detection, at the edge.
+    Fastly,
     /// The client address against the operator's published IP ranges.
     IpRanges,
 }
@@ -235,17 +269,31 @@ pub struct Bot {
     pub bot_category: Option<BotCategory>,
     #[serde(flatten)]
     pub verification: BotVerification,
+    #[serde(flatten)]
+    pub signature: BotSignature,
 }
 
-/// What a crawler is for.
+/// What a crawler is for, so a site owner can tell which ones bring readers and which take
+/// content. Values are only ever added; one that exists keeps its meaning (README: "Bot
+/// categories").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BotCategory {
+    /// A search engine's crawler (Googlebot, bingbot, YandexBot).
     Search,
+    /// Collects content for AI models (GPTBot, ClaudeBot, CCBot, Bytespider).
     AiCrawler,
     /// Fetches a page because a person asked an AI assistant to (ChatGPT-User, Claude-User...).
     AiAssistant,
+    /// Indexes pages for an AI's search answers, which can link back (OAI-SearchBot,
+    /// PerplexityBot, Claude-SearchBot). Before this value existed these were `ai_crawler`.
+    AiSearch,
+    /// Fetches a page to show a link's preview in a chat or social app (Slackbot,
+    /// facebookexternalhit, Twitterbot). Before this value existed these were `other`.
+    Preview,
+    /// Search-engine optimisation tools (AhrefsBot, SemrushBot).
     Seo,
+    /// Uptime and performance monitors (UptimeRobot, Pingdom).
     Monitor,
     Other,
 }
@@ -318,6 +366,12 @@ mod tests {
                 asn: Some(3320),
                 ..Default::default()
             }),
+            fastly_bot: Some(FastlyBot {
+                detected: true,
+                name: Some("GoogleBot".into()),
+                category: Some("SEARCH-ENGINE-CRAWLER".into()),
+                verified: Some(true),
+            }),
             ..Default::default()
         }
     }
@@ -373,6 +427,10 @@ mod tests {
                     bot_operator: Some("OpenAI".into()),
                     bot_verified: Some(false),
                     bot_verified_by: Some(VerifiedBy::IpRanges),
+                },
+                signature: BotSignature {
+                    bot_signed: true,
+                    bot_signature_agent: Some("https://chatgpt.com".into()),
                 },
             },
             consent: Consent::Anonymous,

@@ -237,6 +237,16 @@ pub(crate) mod tests {
                 asn: Some(3320),
                 ..Default::default()
             }),
+            fastly_bot: Some(footfall_event::FastlyBot {
+                detected: true,
+                name: text("fastly_bot_name"),
+                category: text("fastly_bot_category"),
+                verified: Some(false),
+            }),
+            signature: footfall_event::BotSignature {
+                bot_signed: true,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let mut json = serde_json::to_value(event).unwrap();

@@ -6,6 +6,7 @@
 use crate::aws;
 use crate::enrich::bots::{Crawlers, BUNDLED_CRAWLERS};
 use crate::enrich::geo::GeoDatabase;
+use crate::enrich::range_lists::{self, RangeListFile};
 use crate::enrich::user_agent::{UserAgentParser, BUNDLED_REGEXES};
 use crate::enrich::Enricher;
 use crate::pipeline::Pipeline;
@@ -45,6 +46,16 @@ pub struct EnrichmentSettings {
     /// MaxMind GeoIP2/GeoLite2 City database; without one, the edge's geo is used.
     #[arg(long, global = true, env = "FOOTFALL_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
+    /// Crawler IP range lists to check claims against besides the bundled ones, as
+    /// `Operator=path` (comma-separated), each in the operators' published JSON format, e.g.
+    /// `Bing=/opt/footfall/bingbot.json`.
+    #[arg(
+        long,
+        global = true,
+        env = "FOOTFALL_BOT_RANGES",
+        value_delimiter = ','
+    )]
+    pub bot_ranges: Vec<RangeListFile>,
     /// User agents whose parse is cached (0: no cache).
     #[arg(
         long,
@@ -114,21 +125,31 @@ impl EnrichmentSettings {
             ),
             None => None,
         };
-        warn_of_stale_ranges();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let max_age = footfall_bots::MAX_RANGE_AGE_DAYS;
+        let (ranges, stale_lists) = range_lists::load(&self.bot_ranges, now, max_age)?;
+        for (file, age_days) in stale_lists {
+            tracing::warn!(
+                file = %file.display(),
+                age_days,
+                "crawler IP range list is older than {max_age} days; download it again"
+            );
+        }
+        warn_of_stale_ranges(now);
         Ok(Enricher::new(
             UserAgentParser::new(regexes).map_err(|e| e.to_string())?,
             Crawlers::new(crawlers).map_err(|e| e.to_string())?,
             geo,
             self.ua_cache_size,
-        ))
+        )
+        .with_bot_ranges(ranges))
     }
 }
 
 /// Crawler ranges change as operators add addresses: a list older than
 /// [`footfall_bots::MAX_RANGE_AGE_DAYS`] would start calling real crawlers spoofed, so it is said
-/// once at start (newer lists in `bots/data/ranges/` and a rebuild refresh them).
-fn warn_of_stale_ranges() {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+/// once at start (`scripts/update-ranges` and a rebuild refresh them).
+fn warn_of_stale_ranges(now: i64) {
     for stale in footfall_bots::stale_range_files(now, footfall_bots::MAX_RANGE_AGE_DAYS) {
         tracing::warn!(
             operator = stale.operator,

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS `{{project}}.{{dataset}}.{{table}}` (
   bot_operator STRING,
   bot_verified BOOL,
   bot_verified_by STRING,
+  bot_signed BOOL,
+  bot_signature_agent STRING,
   country_iso_code STRING,
   country_name STRING,
   subdivisions_iso_code STRING,

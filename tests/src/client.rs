@@ -109,44 +109,14 @@ pub fn get(url: &str, headers: &[(&str, &str)]) -> Page {
 }
 
 /// `GET url` (plain `http://127.0.0.1:PORT/...`) from the loopback address `source`: the edge
-/// under Viceroy sees it as the client's address (every 127.0.0.0/8 address is this machine's).
-/// A raw HTTP/1.1 exchange, because the client must bind its socket before it connects.
+/// under Viceroy sees it as the client's address (see `footfall_demo::loopback_client`).
 pub fn get_from(source: std::net::IpAddr, url: &str, headers: &[(&str, &str)]) -> Page {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").expect("an http:// URL");
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let target: std::net::SocketAddr = authority.parse().expect("an IP:port authority");
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    socket
-        .bind(&std::net::SocketAddr::new(source, 0).into())
-        .unwrap_or_else(|e| panic!("bind {source}: {e}"));
-    socket.connect(&target.into()).unwrap();
-    let mut stream: std::net::TcpStream = socket.into();
-    let mut head = format!("GET {path} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n");
-    for (name, value) in headers {
-        head += &format!("{name}: {value}\r\n");
-    }
-    stream.write_all(format!("{head}\r\n").as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete response head");
-    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .and_then(|code| code.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().as_bytes().to_vec()))
-        .collect();
+    let timeout = std::time::Duration::from_secs(60);
+    let response = footfall_demo::loopback_client::get_from(source, url, headers, timeout)
+        .unwrap_or_else(|e| panic!("GET {url} from {source}: {e}"));
     Page {
-        status,
-        headers,
-        body: raw[end + 4..].to_vec(),
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
     }
 }

@@ -81,15 +81,23 @@ impl Edge {
 
     /// Events written to the log endpoint (Viceroy prints each as `NAME :: line`).
     pub fn logged_events(&self) -> Vec<RawEvent> {
+        self.logged_lines()
+            .iter()
+            .map(|json| {
+                serde_json::from_str(json)
+                    .unwrap_or_else(|e| panic!("log line is not an event ({e}): {json}"))
+            })
+            .collect()
+    }
+
+    /// The log endpoint's lines as written.
+    pub fn logged_lines(&self) -> Vec<String> {
         let prefix = format!("{LOG_ENDPOINT} :: ");
         self.service
             .lines()
             .iter()
             .filter_map(|l| l.strip_prefix(&prefix))
-            .map(|json| {
-                serde_json::from_str(json)
-                    .unwrap_or_else(|e| panic!("log line is not an event ({e}): {json}"))
-            })
+            .map(String::from)
             .collect()
     }
 
@@ -118,6 +126,27 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap()
 }
 
+/// The `[local_server.geolocation]` tables of the project's fastly.toml, so the tests place
+/// their loopback clients where the demo's are.
+fn local_geolocation() -> String {
+    let mut in_geolocation = false;
+    let mut tables = String::new();
+    for line in include_str!("../../fastly.toml").lines() {
+        if line.starts_with('[') {
+            in_geolocation = line.starts_with("[local_server.geolocation");
+        }
+        if in_geolocation {
+            tables.push_str(line);
+            tables.push('\n');
+        }
+    }
+    assert!(
+        !tables.is_empty(),
+        "fastly.toml has no [local_server.geolocation]"
+    );
+    tables
+}
+
 fn manifest_toml(origin_port: u16, kinesis_port: u16, store: &[(&str, &str)]) -> String {
     let mut entries: Vec<(&str, &str)> = vec![
         ("kinesis_stream", STREAM),
@@ -132,6 +161,7 @@ fn manifest_toml(origin_port: u16, kinesis_port: u16, store: &[(&str, &str)]) ->
         .iter()
         .map(|(k, v)| format!("{k} = {}\n", quoted(v)))
         .collect();
+    let geolocation = local_geolocation();
     format!(
         r#"manifest_version = 3
 name = "footfall-edge-test"
@@ -154,27 +184,6 @@ data = "test-access-key"
 key = "aws_secret_access_key"
 data = "test-secret-key"
 
-[local_server.geolocation]
-format = "inline-toml"
-[local_server.geolocation.addresses."127.0.0.1"]
-as_name = "Test network"
-as_number = 64496
-area_code = 0
-city = "Dresden"
-conn_speed = "broadband"
-conn_type = "wired"
-continent = "EU"
-country_code = "DE"
-country_code3 = "DEU"
-country_name = "Germany"
-latitude = 51.05
-longitude = 13.74
-metro_code = 0
-postal_code = "01067"
-proxy_description = "?"
-proxy_type = "?"
-region = "SN"
-utc_offset = 100
-"#
+{geolocation}"#
     )
 }

@@ -1,7 +1,8 @@
 //! The edge end to end: the real wasm in Viceroy, a real origin, real kinesalite.
 //! Tests share one kinesalite and one origin and tell their events apart by User-Agent.
 
-use footfall_event::{BotVerification, IpPrecision, RawEvent, VerifiedBy};
+use footfall_demo::agents::{address, TEST_BOT_RANGES};
+use footfall_event::{BotVerification, FastlyBot, IpPrecision, RawEvent, VerifiedBy};
 use footfall_tests::client::{get, get_from, request, Page};
 use footfall_tests::edge::{Edge, Runner, STREAM};
 use footfall_tests::fault_proxy::{Fault, FaultProxy};
@@ -49,6 +50,27 @@ fn partition_keys(agent: &str) -> Vec<String> {
         serde_json::from_slice::<RawEvent>(data).is_ok_and(|e| e.ua.as_deref() == Some(agent))
     });
     by_agent.map(|(key, _)| key).collect()
+}
+
+/// With the default `ip_mode`, no full client address leaves the edge: `record` (a Kinesis
+/// record or a fallback log line) holds `client` nowhere but in `host`, `url` and `referrer`,
+/// which carry the edge's own loopback address in these tests.
+fn assert_no_full_client_ip(record: &[u8], client: &str) {
+    let mut json: serde_json::Value = serde_json::from_slice(record).unwrap();
+    for field in ["host", "url", "referrer"] {
+        json.as_object_mut().unwrap().remove(field);
+    }
+    let rest = json.to_string();
+    assert!(!rest.contains(client), "{client} in {rest}");
+}
+
+/// The raw Kinesis records of the client calling itself `agent`.
+fn kinesis_records(agent: &str) -> Vec<Vec<u8>> {
+    let records = shared().kinesalite.records(STREAM);
+    let by_agent = records.into_iter().filter(|(_, data)| {
+        serde_json::from_slice::<RawEvent>(data).is_ok_and(|e| e.ua.as_deref() == Some(agent))
+    });
+    by_agent.map(|(_, data)| data).collect()
 }
 
 fn wait_until<T>(what: &str, mut found: impl FnMut() -> Option<T>) -> T {
@@ -152,6 +174,11 @@ fn every_page_request_becomes_exactly_one_event_with_the_contract_fields() {
     };
     let ids: HashSet<_> = events.iter().map(|e| e.request.event_id.clone()).collect();
     assert_eq!(ids.len(), events.len(), "event ids are unique");
+    let records = kinesis_records(ua);
+    assert_eq!(records.len(), events.len());
+    for record in &records {
+        assert_no_full_client_ip(record, "127.0.0.1");
+    }
     let landing = find(pages[0]);
     let visitor = landing.request.visitor_id.clone().expect("a visitor id");
     assert!(visitor.len() == 40 && visitor.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -166,7 +193,9 @@ fn every_page_request_becomes_exactly_one_event_with_the_contract_fields() {
             event.request.session_id, landing.request.session_id,
             "one session across the visit"
         );
-        assert_eq!(event.ip.as_deref(), Some("127.0.0.1"));
+        // By default (ip_mode truncated) only the client's /24 leaves the edge.
+        assert_eq!(event.ip.as_deref(), Some("127.0.0.0"));
+        assert_eq!(event.ip_precision, Some(IpPrecision::Slash24));
         assert_eq!(event.request.host, format!("127.0.0.1:{}", s.edge.port));
         assert_eq!(event.request.pop.as_deref(), Some("XXX"), "Viceroy's POP");
         let geo = event.edge_geo.as_ref().expect("Fastly geo");
@@ -369,8 +398,14 @@ fn a_crawler_claiming_google_from_outside_its_ranges_is_marked_spoofed_at_the_ed
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) footfall-e2e";
     let page = get(&s.edge.url("/crawled"), &[("user-agent", ua)]);
     assert_served_unchanged(&page, "/crawled");
+    assert_eq!(
+        page.header_all("set-cookie"),
+        Vec::<String>::new(),
+        "crawlers are counted anonymously"
+    );
     let events = kinesis_events(1, ua);
     assert_eq!(events.len(), 1);
+    assert_eq!(events[0].request.visitor_id, None);
     // The client is 127.0.0.1, in none of Google's published ranges.
     assert_eq!(
         events[0].verification,
@@ -380,18 +415,17 @@ fn a_crawler_claiming_google_from_outside_its_ranges_is_marked_spoofed_at_the_ed
             bot_verified_by: Some(VerifiedBy::IpRanges),
         }
     );
-    assert_eq!(events[0].ip_precision, Some(IpPrecision::Full));
+    assert_eq!(events[0].ip_precision, Some(IpPrecision::Slash24));
 }
 
 #[test]
 fn extra_bot_ranges_tell_a_real_crawler_from_a_spoofed_one_in_the_same_slash_24() {
     let s = shared();
-    // A loopback block marked as Google's and one as OpenAI's, for this test only.
-    let ranges = "Google=127.0.0.8/29;OpenAI=127.0.0.16/29";
+    // A loopback block marked as Google's and one as OpenAI's (the demo's test ranges).
     let edge = Edge::start(
         s.origin.port,
         s.kinesalite.port,
-        &[("extra_bot_ranges", ranges)],
+        &[("extra_bot_ranges", TEST_BOT_RANGES)],
     );
     let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) footfall-e2e-ranges";
     let gptbot =
@@ -399,8 +433,8 @@ fn extra_bot_ranges_tell_a_real_crawler_from_a_spoofed_one_in_the_same_slash_24(
     let visits = [
         (googlebot, "127.0.0.9", "Google", true),
         (googlebot, "127.0.0.20", "Google", false),
-        (gptbot, "127.0.0.17", "OpenAI", true),
-        (gptbot, "127.0.0.30", "OpenAI", false),
+        (gptbot, "127.0.0.25", "OpenAI", true),
+        (gptbot, "127.0.0.20", "OpenAI", false),
     ];
     for (ua, ip, _, _) in visits {
         let page = get_from(
@@ -417,8 +451,8 @@ fn extra_bot_ranges_tell_a_real_crawler_from_a_spoofed_one_in_the_same_slash_24(
         assert_eq!(events.len(), 1, "{ip}");
         assert_eq!(
             events[0].ip.as_deref(),
-            Some(ip),
-            "the edge saw the bound address"
+            Some("127.0.0.0"),
+            "all share a /24: only the edge's check on the full address tells them apart"
         );
         assert_eq!(
             events[0].verification,
@@ -428,6 +462,115 @@ fn extra_bot_ranges_tell_a_real_crawler_from_a_spoofed_one_in_the_same_slash_24(
                 bot_verified_by: Some(VerifiedBy::IpRanges),
             },
             "{operator} from {ip}"
+        );
+    }
+}
+
+#[test]
+fn ip_mode_full_keeps_the_whole_address_as_before() {
+    let s = shared();
+    let edge = Edge::start(s.origin.port, s.kinesalite.port, &[("ip_mode", "full")]);
+    let ua = "footfall-e2e/ip-mode-full";
+    get(&edge.url("/full"), &[("user-agent", ua)]);
+    let events = kinesis_events(1, ua);
+    assert_eq!(
+        (events[0].ip.as_deref(), events[0].ip_precision),
+        (Some("127.0.0.1"), Some(IpPrecision::Full))
+    );
+}
+
+#[test]
+fn fastlys_bot_detection_and_web_bot_auth_signatures_are_recorded() {
+    let s = shared();
+    // Viceroy mocks Fastly's bot detection from these headers; the edge reads Fastly's verdict
+    // through the SDK, never the headers.
+    let ua = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) footfall-e2e";
+    let page = get_from(
+        address::OTHER_CRAWLERS,
+        &s.edge.url("/fastly-bot"),
+        &[
+            ("user-agent", ua),
+            ("x-fastly-bot-analyzed", "true"),
+            ("x-fastly-bot-detected", "true"),
+            ("x-fastly-bot-name", "Bingbot"),
+            ("x-fastly-bot-category", "SEARCH-ENGINE-CRAWLER"),
+            ("x-fastly-bot-verified", "true"),
+            ("signature-agent", "\"https://bing.example\""),
+            (
+                "signature-input",
+                "sig1=(\"@authority\");created=1735689600;keyid=\"k\";tag=\"web-bot-auth\"",
+            ),
+            ("signature", "sig1=:dGVzdA==:"),
+        ],
+    );
+    assert_eq!(page.status, 200);
+    let events = kinesis_events(1, ua);
+    let event = &events[0];
+    assert_eq!(
+        event.fastly_bot,
+        Some(FastlyBot {
+            detected: true,
+            name: Some("Bingbot".into()),
+            category: Some("SEARCH-ENGINE-CRAWLER".into()),
+            verified: Some(true),
+        })
+    );
+    assert_eq!(
+        event.verification,
+        BotVerification {
+            bot_operator: Some("Bing".into()),
+            bot_verified: Some(true),
+            bot_verified_by: Some(VerifiedBy::Fastly),
+        }
+    );
+    assert!(event.signature.bot_signed);
+    assert_eq!(
+        event.signature.bot_signature_agent.as_deref(),
+        Some("https://bing.example")
+    );
+    // Without the mock headers Fastly did not analyse the request.
+    let plain = "footfall-e2e/not-analysed";
+    get(&s.edge.url("/plain"), &[("user-agent", plain)]);
+    assert_eq!(kinesis_events(1, plain)[0].fastly_bot, None);
+}
+
+#[test]
+fn crawlers_are_recorded_anonymously_in_every_consent_mode() {
+    let s = shared();
+    let modes: [&[(&str, &str)]; 2] = [
+        &[
+            ("consent_mode", "cookie"),
+            ("consent_cookie", "ok"),
+            ("consent_value", "yes"),
+        ],
+        &[("consent_mode", "gpc-drop")],
+    ];
+    for (i, mode) in modes.iter().enumerate() {
+        let edge = Edge::start(s.origin.port, s.kinesalite.port, mode);
+        let ua = format!("Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot) footfall-e2e-consent-{i}");
+        // A crawler with no consent cookie, and one sending GPC: both counted, neither tracked.
+        let page = get(
+            &edge.url("/for-ai"),
+            &[("user-agent", &ua), ("sec-gpc", "1")],
+        );
+        assert_eq!(
+            page.header_all("set-cookie"),
+            Vec::<String>::new(),
+            "{mode:?}"
+        );
+        let events = kinesis_events(1, &ua);
+        assert_eq!(events.len(), 1, "{mode:?}");
+        assert_eq!(
+            (
+                events[0].request.visitor_id.as_deref(),
+                events[0].ip_precision
+            ),
+            (None, Some(IpPrecision::Slash24)),
+            "{mode:?}"
+        );
+        assert_eq!(
+            events[0].verification.bot_operator.as_deref(),
+            Some("OpenAI")
         );
     }
 }
@@ -496,6 +639,12 @@ fn kinesis_down_still_serves_the_page_and_the_event_goes_to_the_fallback_log() {
     });
     assert_eq!(event.ua.as_deref(), Some(ua));
     assert_eq!(event.request.query[0].param, "x");
+    let line = edge
+        .logged_lines()
+        .into_iter()
+        .find(|line| line.contains(&event.request.event_id))
+        .unwrap();
+    assert_no_full_client_ip(line.as_bytes(), "127.0.0.1");
     let errors = edge.errors().join("\n");
     assert!(
         errors.contains("Kinesis PutRecord to stream \"footfall-events\" failed")
@@ -673,7 +822,7 @@ fn hostile_requests_are_served_unchanged_and_recorded_safely() {
     assert!(find("/cookie-bomb").request.new_visitor && find("/cookie-bomb").request.new_session);
     assert_eq!(
         find("/xff").ip.as_deref(),
-        Some("127.0.0.1"),
+        Some("127.0.0.0"),
         "X-Forwarded-For is never trusted"
     );
     let non_utf8 = find("/non-utf8");

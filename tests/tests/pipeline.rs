@@ -9,7 +9,7 @@
 mod common;
 
 use common::{processor, set_up, stand_ins, value};
-use footfall_demo::agents::{BROWSERS, CRAWLERS};
+use footfall_demo::agents::{BROWSERS, CRAWLERS, TEST_BOT_RANGES};
 use footfall_demo::drive::drive;
 use footfall_demo::plan::{Actor, Hit, Plan, Referrer, Settings, Visit, DAY, SOURCES};
 use footfall_demo::site::{CONVERSION, JOB_AD};
@@ -47,6 +47,7 @@ impl Run {
             &[
                 ("simulated_clock", "true"),
                 ("kinesis_stream", stream.as_str()),
+                ("extra_bot_ranges", TEST_BOT_RANGES),
             ],
         );
         let mut env = set_up(name);
@@ -210,13 +211,10 @@ fn person(browser: usize, gpc: bool, visits: Vec<Visit>) -> Actor {
     }
 }
 
+/// `CRAWLERS[index]` (from its own address, with its mocked Fastly verdict) fetching `paths`
+/// two seconds apart.
 fn crawler(index: usize, at_ms: u64, paths: &[&str]) -> Actor {
-    let crawler = &CRAWLERS[index];
     Actor {
-        user_agent: crawler.user_agent,
-        language: None,
-        gpc: false,
-        crawler: Some(crawler),
         visits: vec![Visit {
             source: None,
             hits: paths
@@ -225,6 +223,7 @@ fn crawler(index: usize, at_ms: u64, paths: &[&str]) -> Actor {
                 .map(|(i, path)| hit(at_ms + i as u64 * 2_000, path, None))
                 .collect(),
         }],
+        ..Actor::crawler(&CRAWLERS[index])
     }
 }
 
@@ -234,7 +233,7 @@ const LINKEDIN: &str = "utm_source=linkedin&utm_medium=social&utm_campaign=hirin
 const GOOGLE_ADS: &str =
     "utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=0123456789abcdef";
 
-/// Five people and two crawlers over two days; every number the tests expect follows from it
+/// Five people and seven crawlers over two days; every number the tests expect follows from it
 /// (see the comments).
 fn known_script() -> Plan {
     let day_two = DAY_ONE + DAY;
@@ -323,9 +322,19 @@ fn known_script() -> Plan {
                     ),
                 ],
             ),
-            // Googlebot (search) on day one, GPTBot (an AI crawler) on day two.
+            // Day one, search: Googlebot from the Google test range (verified by the edge's
+            // range check), a "Googlebot" from the same /24 outside it (spoofed), bingbot
+            // verified by Fastly's (mocked) bot detection.
             crawler(0, DAY_ONE + 16 * HOUR, &["/", "/blog/", JOB_AD]),
-            crawler(2, day_two + 3 * HOUR, &["/", CONVERSION]),
+            crawler(1, DAY_ONE + 17 * HOUR, &["/", "/blog/"]),
+            crawler(2, DAY_ONE + 18 * HOUR, &["/"]),
+            // Day two, AI crawlers: GPTBot from the OpenAI test range and a spoofed one,
+            // ClaudeBot (Anthropic: no ranges loaded, unverified), and a scraper with a
+            // browser's user agent that only Fastly detects.
+            crawler(3, day_two + 3 * HOUR, &["/", CONVERSION]),
+            crawler(4, day_two + 4 * HOUR, &["/blog/"]),
+            crawler(5, day_two + 5 * HOUR, &["/"]),
+            crawler(9, day_two + 6 * HOUR, &[JOB_AD]),
         ],
     }
 }
@@ -334,9 +343,9 @@ fn known_script() -> Plan {
 fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
     let run = Run::send("script", &known_script());
 
-    // 19 page views by people (A 6, B 8, C 1, D 2, E 2) + 1 prefetch + 5 crawler requests.
-    assert_eq!(run.count("events"), 25);
-    assert_eq!(run.count("events_dedup"), 25);
+    // 19 page views by people (A 6, B 8, C 1, D 2, E 2) + 1 prefetch + 11 crawler requests.
+    assert_eq!(run.count("events"), 31);
+    assert_eq!(run.count("events_dedup"), 31);
     assert_eq!(run.count("pageviews"), 19);
 
     // S3 holds exactly the events BigQuery holds.
@@ -352,7 +361,7 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
         .iter()
         .map(|row| text(&row["event_id"]))
         .collect();
-    assert_eq!(archived.len(), 25);
+    assert_eq!(archived.len(), 31);
     assert_eq!(archived, warehoused);
 
     // Crawlers, by category.
@@ -362,7 +371,177 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
             &["bot_category", "COUNT(*) AS n"],
             "WHERE is_bot GROUP BY bot_category"
         ),
-        strings(&[&["ai_crawler", "2"], &["search", "3"]])
+        strings(&[&["ai_crawler", "4"], &["other", "1"], &["search", "6"]])
+    );
+
+    // The crawlers view: per day, who claimed to be whom and whether the claim held, with the
+    // distinct pages and the share of the day's requests (21 on day one, 10 on day two).
+    assert_eq!(
+        run.rows(
+            "crawlers",
+            &[
+                "CAST(day AS STRING) AS day",
+                "bot_operator",
+                "bot_name",
+                "bot_category",
+                "verification",
+                "requests",
+                "pages",
+                "CAST(ROUND(share * 10000) AS INT64) AS share",
+            ],
+            ""
+        ),
+        strings(&[
+            &[
+                "2026-11-02",
+                "Google",
+                "Googlebot",
+                "search",
+                "verified",
+                "3",
+                "3",
+                "1429"
+            ],
+            &[
+                "2026-11-02",
+                "Google",
+                "Googlebot",
+                "search",
+                "spoofed",
+                "2",
+                "2",
+                "952"
+            ],
+            &[
+                "2026-11-02",
+                "Bing",
+                "bingbot",
+                "search",
+                "verified",
+                "1",
+                "1",
+                "476"
+            ],
+            &[
+                "2026-11-03",
+                "OpenAI",
+                "GPTBot",
+                "ai_crawler",
+                "verified",
+                "2",
+                "2",
+                "2000"
+            ],
+            &[
+                "2026-11-03",
+                "OpenAI",
+                "GPTBot",
+                "ai_crawler",
+                "spoofed",
+                "1",
+                "1",
+                "1000"
+            ],
+            &[
+                "2026-11-03",
+                "Anthropic",
+                "ClaudeBot",
+                "ai_crawler",
+                "unverified",
+                "1",
+                "1",
+                "1000"
+            ],
+            &[
+                "2026-11-03",
+                "NULL",
+                "HeadlessChrome",
+                "other",
+                "unverified",
+                "1",
+                "1",
+                "1000"
+            ],
+        ])
+    );
+    assert_eq!(
+        run.rows(
+            "crawlers",
+            &["verification", "SUM(requests) AS n"],
+            "GROUP BY verification"
+        ),
+        strings(&[&["spoofed", "3"], &["unverified", "2"], &["verified", "6"]])
+    );
+    // How each was verified, and that crawlers carry no ids in any case.
+    assert_eq!(
+        run.rows(
+            "events",
+            &[
+                "bot_verified_by",
+                "COUNT(*) AS n",
+                "COUNTIF(visitor_id IS NOT NULL) AS with_ids"
+            ],
+            "WHERE is_bot GROUP BY bot_verified_by"
+        ),
+        strings(&[
+            &["NULL", "2", "0"],
+            &["fastly", "1", "0"],
+            &["ip_ranges", "8", "0"]
+        ])
+    );
+
+    // The saved crawler questions. AI crawlers' pages: GPTBot's two and ClaudeBot's one (the
+    // spoofed GPTBot's /blog/ left out).
+    let ai_pages: Vec<Vec<String>> = run
+        .saved_query("ai_crawler_pages.sql", &[])
+        .into_iter()
+        .map(|row| vec![run.path_of(&row[0]), row[1].clone(), row[2].clone()])
+        .collect();
+    assert_eq!(
+        ai_pages,
+        [["/", "2", "2"], [CONVERSION, "1", "1"]].map(|row| row.map(String::from).to_vec())
+    );
+    let spoofed: Vec<Vec<String>> = run
+        .saved_query("spoofed_crawlers.sql", &[])
+        .into_iter()
+        .map(|row| row[..6].to_vec())
+        .collect();
+    assert_eq!(
+        spoofed,
+        [
+            ["Google", "Googlebot", "5", "3", "2", "0"],
+            ["OpenAI", "GPTBot", "3", "2", "1", "0"],
+            ["Anthropic", "ClaudeBot", "1", "0", "0", "1"],
+            ["Bing", "bingbot", "1", "1", "0", "0"],
+        ]
+        .map(|row| row.map(String::from).to_vec())
+    );
+    let share: Vec<(String, String, String, i64)> = run
+        .saved_query("crawler_share.sql", &[])
+        .into_iter()
+        .map(|row| {
+            let share: f64 = row[3].parse().unwrap();
+            (
+                row[0].clone(),
+                row[1].clone(),
+                row[2].clone(),
+                (share * 10_000.0).round() as i64,
+            )
+        })
+        .collect();
+    assert_eq!(
+        share,
+        [
+            ("2026-11-02", "search", "6", 2857),
+            ("2026-11-03", "ai_crawler", "4", 4000),
+            ("2026-11-03", "other", "1", 1000),
+        ]
+        .map(|(day, category, n, bp)| (
+            day.to_string(),
+            category.to_string(),
+            n.to_string(),
+            bp
+        ))
     );
 
     // Sessions from the edge's cookie, and rebuilt from visitor ids and times: the same seven.
@@ -409,8 +588,8 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
     );
 
     // Per day: day one has A, B, C and E in five sessions (three bounces), 14 page views (D's
-    // included) and 3 crawler requests of 18; day two A and B in two sessions (one bounce),
-    // 5 page views and 2 crawler requests of 7.
+    // included) and 6 crawler requests of 21; day two A and B in two sessions (one bounce),
+    // 5 page views and 5 crawler requests of 10.
     assert_eq!(
         run.rows(
             "daily_kpis",
@@ -426,8 +605,8 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
             ""
         ),
         strings(&[
-            &["2026-11-02", "4", "5", "14", "6000", "1667"],
-            &["2026-11-03", "2", "2", "5", "5000", "2857"],
+            &["2026-11-02", "4", "5", "14", "6000", "2857"],
+            &["2026-11-03", "2", "2", "5", "5000", "5000"],
         ])
     );
 

@@ -10,8 +10,9 @@ use serde::Deserialize;
 /// The crawler list, embedded at build time (see `processor/data/README.md`).
 pub const BUNDLED_CRAWLERS: &str = include_str!("../../data/crawler-user-agents.json");
 
-/// A crawler's category from the list's tags, most telling first; an AI crawler acting for a
-/// user is an assistant.
+/// A crawler's category from the list's tags, most telling first: an AI crawler acting for a
+/// user is an assistant, one that indexes for an AI's search answers (tagged a search engine
+/// too, or named a SearchBot) is AI search.
 fn category(pattern: &str, tags: &[String]) -> BotCategory {
     let has = |tag: &str| tags.iter().any(|t| t == tag);
     if has("ai-crawler") {
@@ -21,9 +22,13 @@ fn category(pattern: &str, tags: &[String]) -> BotCategory {
             .any(|marker| pattern.contains(marker))
         {
             BotCategory::AiAssistant
+        } else if has("search-engine") || pattern.contains("SearchBot") {
+            BotCategory::AiSearch
         } else {
             BotCategory::AiCrawler
         }
+    } else if has("social-preview") {
+        BotCategory::Preview
     } else if has("search-engine") {
         BotCategory::Search
     } else if has("seo") {
@@ -32,6 +37,20 @@ fn category(pattern: &str, tags: &[String]) -> BotCategory {
         BotCategory::Monitor
     } else {
         BotCategory::Other
+    }
+}
+
+/// Fastly's category of a bot it detected (its strings, e.g. `SEARCH-ENGINE-CRAWLER`, which
+/// Fastly says may change: anything unknown is `other`).
+pub fn fastly_category(category: &str) -> BotCategory {
+    match category.to_ascii_lowercase().as_str() {
+        "search-engine-crawler" => BotCategory::Search,
+        "ai-crawler" => BotCategory::AiCrawler,
+        "ai-fetcher" => BotCategory::AiAssistant,
+        "page-preview" => BotCategory::Preview,
+        "search-engine-optimization" => BotCategory::Seo,
+        "monitoring-site-tools" => BotCategory::Monitor,
+        _ => BotCategory::Other,
     }
 }
 
@@ -121,6 +140,11 @@ mod tests {
             ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", BotCategory::Search),
             ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)", BotCategory::AiCrawler),
             ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot", BotCategory::AiAssistant),
+            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; OAI-SearchBot/1.0; +https://openai.com/searchbot", BotCategory::AiSearch),
+            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; +https://perplexity.ai/perplexitybot)", BotCategory::AiSearch),
+            ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)", BotCategory::AiCrawler),
+            ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", BotCategory::Preview),
+            ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", BotCategory::Preview),
             ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", BotCategory::Seo),
             ("Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)", BotCategory::Monitor),
         ];
@@ -132,6 +156,18 @@ mod tests {
             assert!(!bot.name.is_empty());
         }
         assert_eq!(c.recognise(cases[1].0).unwrap().name, "GPTBot");
+    }
+
+    #[test]
+    fn fastlys_categories_map_to_ours_and_unknown_ones_to_other() {
+        assert_eq!(
+            fastly_category("SEARCH-ENGINE-CRAWLER"),
+            BotCategory::Search
+        );
+        assert_eq!(fastly_category("ai-fetcher"), BotCategory::AiAssistant);
+        assert_eq!(fastly_category("PAGE-PREVIEW"), BotCategory::Preview);
+        assert_eq!(fastly_category("SUSPECTED-BOT"), BotCategory::Other);
+        assert_eq!(fastly_category(""), BotCategory::Other);
     }
 
     #[test]

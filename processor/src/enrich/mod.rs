@@ -4,11 +4,12 @@
 pub mod bots;
 pub mod campaign;
 pub mod geo;
+pub mod range_lists;
 pub mod uap_suites;
 pub mod user_agent;
 pub mod verify;
 
-use bots::{Crawlers, KnownCrawler};
+use bots::{fastly_category, Crawlers, KnownCrawler};
 use footfall_bots::{claimed_operator, Operator, Ranges};
 use footfall_event::{
     Bot, BotCategory, Client, Consent, EnrichedEvent, Location, RawEvent, ENRICHED_SCHEMA_V1,
@@ -61,6 +62,12 @@ impl Enricher {
         }
     }
 
+    /// Checks crawlers against `ranges` (the bundled ones plus lists read at start) instead.
+    pub fn with_bot_ranges(mut self, ranges: Ranges) -> Self {
+        self.ranges = ranges;
+        self
+    }
+
     pub fn user_agents(&self) -> &UserAgentParser {
         &self.user_agents
     }
@@ -91,27 +98,43 @@ impl Enricher {
             .as_deref()
             .map(|ua| self.agent(ua))
             .unwrap_or_default();
-        let is_bot = agent.crawler.is_some() || is_spider(&agent.client);
+        // A bot by its user agent, by Fastly's detection (even behind a browser's user agent),
+        // or by its own signature.
+        let fastly = event.fastly_bot.as_ref().filter(|bot| bot.detected);
+        let spider = is_spider(&agent.client);
+        let is_bot =
+            agent.crawler.is_some() || spider || fastly.is_some() || event.signature.bot_signed;
         let mut client = agent.client.clone();
         if is_bot {
             // uap-core's convention, which the article's query relies on: a bot's brand is Spider.
             client.device_brand = Some("Spider".into());
         }
+        let (bot_name, bot_category) = match (&agent.crawler, fastly) {
+            (Some(crawler), _) => (Some(crawler.name.clone()), Some(crawler.category)),
+            (None, Some(fastly)) => (
+                fastly.name.clone(),
+                Some(
+                    fastly
+                        .category
+                        .as_deref()
+                        .map_or(BotCategory::Other, fastly_category),
+                ),
+            ),
+            (None, None) if is_bot => (
+                spider
+                    .then(|| agent.client.browser_family.clone())
+                    .flatten()
+                    .or_else(|| event.signature.bot_signature_agent.clone()),
+                Some(BotCategory::Other),
+            ),
+            (None, None) => (None, None),
+        };
         let bot = Bot {
             is_bot,
-            bot_name: match &agent.crawler {
-                Some(crawler) => Some(crawler.name.clone()),
-                None => is_bot
-                    .then(|| agent.client.browser_family.clone())
-                    .flatten(),
-            },
-            bot_category: is_bot.then(|| {
-                agent
-                    .crawler
-                    .as_ref()
-                    .map_or(BotCategory::Other, |c| c.category)
-            }),
+            bot_name,
+            bot_category,
             verification: verify::verify(&self.ranges, agent.operator, &event),
+            signature: event.signature.clone(),
         };
         let request = event.request;
         EnrichedEvent {
@@ -134,22 +157,26 @@ impl Enricher {
         }
     }
 
-    /// From the GeoIP database when there is one, else from the edge's own lookup.
+    /// From the GeoIP database on the address the event has (by default its /24 or /48),
+    /// else, when there is no database or it does not know the address, from the edge's own
+    /// lookup (made on the full address at the POP).
     fn locate(&self, ip: Option<&str>, edge_geo: Option<&footfall_event::EdgeGeo>) -> Location {
-        match &self.geo {
-            Some(db) => ip
-                .and_then(|ip| ip.parse().ok())
-                .and_then(|ip| db.locate(ip).ok())
-                .unwrap_or_default(),
-            None => edge_geo
+        let from_database = self
+            .geo
+            .as_ref()
+            .zip(ip.and_then(|ip| ip.parse().ok()))
+            .and_then(|(db, ip)| db.locate(ip).ok())
+            .filter(|location| location.country_iso_code.is_some());
+        from_database.unwrap_or_else(|| {
+            edge_geo
                 .map(|g| Location {
                     country_iso_code: g.country.clone(),
                     subdivisions_iso_code: g.region.clone(),
                     city_name: g.city.clone(),
                     ..Location::default()
                 })
-                .unwrap_or_default(),
-        }
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -286,6 +313,66 @@ mod tests {
             ),
             (Some("DE"), Some("SN"), Some("Dresden"))
         );
+    }
+
+    #[test]
+    fn the_edges_geo_fills_in_where_the_database_knows_nothing() {
+        let dresden = EdgeGeo {
+            country: Some("DE".into()),
+            region: Some("SN".into()),
+            city: Some("Dresden".into()),
+            asn: None,
+        };
+        let mut enricher = enricher(true);
+        let mut locate = |ip: &str| {
+            let mut raw = decode(ARTICLE_EVENT.replace("81.2.69.142", ip).as_bytes()).unwrap();
+            raw.edge_geo = Some(dresden.clone());
+            enricher.enrich(raw, "").location
+        };
+        // An address the database knows: its answer wins.
+        assert_eq!(locate("81.2.69.142").city_name.as_deref(), Some("London"));
+        // Loopback (the tests' and the demo's visitors): only the edge knows.
+        let local = locate("127.0.0.9");
+        assert_eq!(
+            (
+                local.country_iso_code.as_deref(),
+                local.city_name.as_deref()
+            ),
+            (Some("DE"), Some("Dresden"))
+        );
+    }
+
+    #[test]
+    fn a_bot_fastly_detects_behind_a_browser_user_agent_gets_fastlys_name_and_category() {
+        let mut raw = decode(ARTICLE_EVENT.as_bytes()).unwrap();
+        raw.fastly_bot = Some(footfall_event::FastlyBot {
+            detected: true,
+            name: Some("HeadlessScraper".into()),
+            category: Some("AI-CRAWLER".into()),
+            verified: Some(false),
+        });
+        let bot = enricher(false).enrich(raw, "").bot;
+        assert_eq!(
+            (bot.is_bot, bot.bot_name.as_deref(), bot.bot_category),
+            (true, Some("HeadlessScraper"), Some(BotCategory::AiCrawler))
+        );
+        // It names no operator, so Fastly's "not verified" does not make it a spoof.
+        assert_eq!(bot.verification.bot_verified, None);
+    }
+
+    #[test]
+    fn a_signed_request_is_a_bot_named_by_its_agent() {
+        let mut raw = decode(ARTICLE_EVENT.as_bytes()).unwrap();
+        raw.signature = footfall_event::BotSignature {
+            bot_signed: true,
+            bot_signature_agent: Some("https://chatgpt.com".into()),
+        };
+        let bot = enricher(false).enrich(raw, "").bot;
+        assert_eq!(
+            (bot.is_bot, bot.bot_name.as_deref(), bot.bot_category),
+            (true, Some("https://chatgpt.com"), Some(BotCategory::Other))
+        );
+        assert!(bot.signature.bot_signed);
     }
 
     #[test]

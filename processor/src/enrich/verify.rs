@@ -12,8 +12,9 @@ use std::net::IpAddr;
 /// names (`footfall_bots::claimed_operator`, cached per user agent by the enricher); empty when
 /// it names none.
 pub fn verify(ranges: &Ranges, claimed: Option<&Operator>, event: &RawEvent) -> BotVerification {
-    if event.verification.bot_operator.is_some() {
-        return event.verification.clone();
+    let edge = &event.verification;
+    if edge.bot_operator.is_some() || edge.bot_verified.is_some() {
+        return edge.clone();
     }
     let Some(operator) = claimed else {
         return BotVerification::default();

@@ -24,6 +24,7 @@ pub const VIEWS: &[(&str, &str)] = &[
         "attribution",
         include_str!("../../../sql/views/attribution.sql"),
     ),
+    ("crawlers", include_str!("../../../sql/views/crawlers.sql")),
 ];
 
 /// What counts as a conversion unless configured: a thank-you page.
