@@ -65,6 +65,27 @@ impl Run {
             "one event per page request in Kinesis; edge said:\n{}",
             edge.output()
         );
+        // The default ip_mode: no client's full address is in Kinesis, only its /24 (outside
+        // `host`, `url` and `referrer`, which name the edge's own loopback address).
+        let clients: BTreeSet<String> = plan.actors.iter().map(|a| a.address.to_string()).collect();
+        for (_, record) in s.kinesalite.records(&stream) {
+            let mut json: Value = serde_json::from_slice(&record).unwrap();
+            for field in ["host", "url", "referrer"] {
+                json.as_object_mut().unwrap().remove(field);
+            }
+            let rest = json.to_string();
+            let network = json["ip"].as_str().unwrap_or_default();
+            assert!(
+                network.ends_with(".0") && json["ip_precision"] == "/24",
+                "{rest}"
+            );
+            for client in &clients {
+                assert!(
+                    !rest.contains(&format!("\"{client}\"")),
+                    "{client} in {rest}"
+                );
+            }
+        }
 
         let checkpoints = tempfile::tempdir().unwrap();
         let checkpoint = checkpoints.path().join("checkpoint.json");
@@ -372,6 +393,19 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
             "WHERE is_bot GROUP BY bot_category"
         ),
         strings(&[&["ai_crawler", "4"], &["other", "1"], &["search", "6"]])
+    );
+
+    // Where from: the processor's GeoIP database knows no loopback network, so the edge's geo
+    // (Viceroy's, by each client's full address at the edge) places everyone: the people in
+    // Dresden, crawlers in the test ranges and the unverifiable ones in the US, the spoofers
+    // in Singapore.
+    assert_eq!(
+        run.rows(
+            "events",
+            &["country_iso_code", "COUNT(*) AS n"],
+            "GROUP BY country_iso_code"
+        ),
+        strings(&[&["DE", "20"], &["SG", "4"], &["US", "7"]])
     );
 
     // The crawlers view: per day, who claimed to be whom and whether the claim held, with the
