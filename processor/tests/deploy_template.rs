@@ -24,6 +24,10 @@ const NOT_IN_LAMBDA: &[(&str, &str)] = &[
         "FOOTFALL_CRAWLERS",
         "the crawler list is compiled in; set it only to ship a newer list in a layer",
     ),
+    (
+        "FOOTFALL_BOT_RANGES",
+        "the crawler ranges are compiled in, and with the edge's default ip_mode its verdict is the one that counts; set it only to ship newer lists in a layer",
+    ),
 ];
 
 /// Every environment variable the processor's global options read (the `lambda` command has
