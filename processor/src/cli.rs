@@ -2,6 +2,8 @@
 //! shares (rules, sinks) are [`crate::settings`]; every flag is also an environment variable, as
 //! Lambda's configuration needs.
 
+use crate::report::period::Period;
+use crate::report::ReportOptions;
 use crate::settings::Settings;
 use crate::sink::views::DEFAULT_CONVERSION_PATTERN;
 use crate::sink::warehouse::SetupOptions;
@@ -38,6 +40,10 @@ pub enum Command {
     /// Run a saved query (e.g. sql/queries/pages_before_job_ad.sql) and print its answer as a
     /// table. `{{project}}`, `{{dataset}}` and `{{table}}` are filled in.
     Query(QueryArgs),
+    /// Render the footfall report, one self-contained HTML page, from BigQuery.
+    Report(ReportArgs),
+    /// Serve the report on 127.0.0.1, queried anew on every load (`?start=&end=&host=`).
+    Serve(ServeArgs),
     /// Score the uap-core rules (bundled, or --uap-regexes) on uap-core's test suites and count
     /// the crawler list (bundled, or --crawlers): what a rules refresh changes.
     CheckRules {
@@ -80,6 +86,70 @@ pub struct QueryArgs {
     /// `-- parameter NAME: VALUE` defaults.
     #[arg(long = "param", short = 'p', value_parser = crate::query::parse_param)]
     pub params: Vec<(String, String)>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// First day (YYYY-MM-DD, UTC); default: 28 days before --end.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last day, inclusive; default: today (or 27 days after --start).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Only this host; default: every host.
+    #[arg(long)]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub questions: QuestionArgs,
+    /// Where to write the page; default: standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1.
+    #[arg(long, default_value_t = 7780)]
+    pub port: u16,
+    #[command(flatten)]
+    pub questions: QuestionArgs,
+}
+
+/// What the report asks besides the range: the funnel's page and what a conversion is.
+#[derive(Args, Debug, Clone)]
+pub struct QuestionArgs {
+    /// Regex of the page the funnel asks about: which pages were read before it.
+    #[arg(long, default_value = "(?i)/career/jobs/data-engineer")]
+    pub target: String,
+    /// The target's section (first path segment), whose own pages the funnel leaves out.
+    #[arg(long, default_value = "career")]
+    pub section: String,
+    /// Regex (RE2) of the URLs of conversion pages.
+    #[arg(long, env = "FOOTFALL_CONVERSION_PATTERN", default_value = DEFAULT_CONVERSION_PATTERN)]
+    pub conversion_pattern: String,
+}
+
+impl QuestionArgs {
+    /// A report on `start`..`end` (either missing: 28 days, ending `today` unless told) and
+    /// `host` (empty or missing: all hosts).
+    pub fn options(
+        &self,
+        start: Option<&str>,
+        end: Option<&str>,
+        host: Option<&str>,
+        today: time::Date,
+    ) -> Result<ReportOptions, String> {
+        Ok(ReportOptions {
+            period: Period::new(start, end, today)?,
+            host: host
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(String::from),
+            target: self.target.clone(),
+            section: self.section.clone(),
+            conversion: self.conversion_pattern.clone(),
+        })
+    }
 }
 
 #[derive(Args, Debug)]

@@ -6,7 +6,8 @@
 //! [`enrich`] adds what the user agent, the IP address, the query and the referrer tell,
 //! [`batch`] and [`pipeline`] carry them through, and each [`sink`] stores them. [`settings`]
 //! wires a pipeline from the flags and environment (with [`aws`]'s clients), [`cli`] is the
-//! command line over it, and [`query`] runs the saved queries of `sql/`.
+//! command line over it, [`query`] runs the saved queries of `sql/`, and [`report`] renders the
+//! report page from its own saved queries.
 
 pub mod aws;
 pub mod batch;
@@ -16,6 +17,7 @@ pub mod decode;
 pub mod enrich;
 pub mod pipeline;
 pub mod query;
+pub mod report;
 pub mod settings;
 pub mod sink;
 pub mod source;

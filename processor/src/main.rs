@@ -6,6 +6,7 @@ use footfall_processor::cli::{Cli, Command};
 use footfall_processor::enrich::uap_suites;
 use footfall_processor::pipeline::Pipeline;
 use footfall_processor::query;
+use footfall_processor::report;
 use footfall_processor::sink::schema;
 use footfall_processor::source::{consume, lambda, stdin};
 use std::process::ExitCode;
@@ -98,6 +99,40 @@ async fn run(cli: Cli, in_lambda: bool) -> Result<(), String> {
         Command::Ddl { json: true } => {
             println!("{}", schema::json_schema_text());
             Ok(())
+        }
+        Command::Report(args) => {
+            let now = time::OffsetDateTime::now_utc();
+            let options = args.questions.options(
+                args.start.as_deref(),
+                args.end.as_deref(),
+                args.host.as_deref(),
+                now.date(),
+            )?;
+            let sinks = settings.sinks.sinks(&aws().await).await?;
+            let warehouse = sinks
+                .warehouse
+                .ok_or("report needs BigQuery: set FOOTFALL_BIGQUERY_PROJECT")?;
+            let page = report::generate(&warehouse, &options, now).await?;
+            match &args.output {
+                Some(path) => {
+                    std::fs::write(path, &page).map_err(|e| format!("{}: {e}", path.display()))?
+                }
+                None => print!("{page}"),
+            }
+            eprintln!(
+                "footfall-processor: report for {} to {}: {} bytes",
+                options.period.start,
+                options.period.end,
+                page.len()
+            );
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let sinks = settings.sinks.sinks(&aws().await).await?;
+            let warehouse = sinks
+                .warehouse
+                .ok_or("serve needs BigQuery: set FOOTFALL_BIGQUERY_PROJECT")?;
+            report::serve::serve(warehouse, args.questions, args.port).await
         }
         Command::Query(args) => {
             let sql = if args.file.as_os_str() == "-" {

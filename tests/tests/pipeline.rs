@@ -701,6 +701,100 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
     );
 }
 
+/// `footfall-processor report` for `start`..`end`, the page's HTML.
+fn report(run: &Run, start: &str, end: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    processor(
+        &run.env,
+        &[
+            "report",
+            "--start",
+            start,
+            "--end",
+            end,
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    std::fs::read_to_string(file).unwrap()
+}
+
+/// The headline card of `metric`: its value as the page shows it.
+fn card(html: &str, metric: &str) -> String {
+    let card = html
+        .split(&format!("data-metric=\"{metric}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {metric} card"));
+    let value = card.split("<dd>").nth(1).unwrap();
+    value.split("</dd>").next().unwrap().to_string()
+}
+
+/// The part of the page in the section with `id`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+#[test]
+fn the_report_shows_the_known_scripts_numbers() {
+    let run = Run::send("report", &known_script());
+    let html = report(&run, "2026-11-02", "2026-11-03");
+    // The headline: A, B, C and E (D sends GPC: no id), seven sessions, 19 page views, four of
+    // the seven sessions one page long; most sessions are single pages, so the median is 0.
+    assert_eq!(
+        [
+            "visitors",
+            "sessions",
+            "pageviews",
+            "bounce_rate",
+            "median_session_seconds"
+        ]
+        .map(|m| card(&html, m)),
+        ["4", "7", "19", "57.1%", "0m 00s"]
+    );
+    let page = |path: &str| format!("<td>{}{path}</td>", run.base_url);
+    // The job ad is the most read page: A twice, B twice.
+    let top = section(&html, "pages-top");
+    assert!(
+        top.contains(&format!("{}<td class=\"n\">4</td>", page(JOB_AD))),
+        "{top}"
+    );
+    // B's ad click: one session, one conversion.
+    let sources = section(&html, "sources");
+    assert!(
+        sources.contains("<td>google</td><td>cpc</td><td>brand</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">100.0%</td>"),
+        "{sources}"
+    );
+    // The crawler split, as the crawlers view has it.
+    let crawlers = section(&html, "crawlers");
+    for row in [
+        "<td>Google</td><td>Googlebot</td><td class=\"n\">3</td><td class=\"n\">2</td><td class=\"n\">0</td>",
+        "<td>OpenAI</td><td>GPTBot</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">0</td>",
+        "<td>(none named)</td><td>HeadlessChrome</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">1</td>",
+    ] {
+        assert!(crawlers.contains(row), "{row} in {crawlers}");
+    }
+    // The funnel: four sessions saw the ad; what they read before it, as the saved query says.
+    let funnel = section(&html, "funnel");
+    assert!(funnel.contains("<p>4 sessions reached"), "{funnel}");
+    assert!(
+        funnel.contains(&format!(
+            "{}<td class=\"n\">2</td>",
+            page("/blog/server-side-tracking")
+        )),
+        "{funnel}"
+    );
+    // A range with nothing in it says so, with no chart.
+    let empty = report(&run, "2026-10-01", "2026-10-02");
+    assert!(empty.contains("Nothing recorded in this range"));
+    assert!(!empty.contains("<svg"));
+    assert_eq!(card(&empty, "visitors"), "0");
+}
+
 #[test]
 fn generated_traffic_gives_the_numbers_its_plan_implies() {
     let plan = Plan::generate(&Settings {
