@@ -1,6 +1,7 @@
 -- The report's audience for the range (start to end, inclusive days, UTC): where the page views
 -- came from and on what, by four dimensions, the ten first of each.
--- Columns: dimension ('country': country_name, 'browser': browser_family, 'os': os_family,
+-- Columns: dimension ('country': country_name, or the ISO code where only the edge's geo knew the
+-- country, 'browser': browser_family, 'os': os_family,
 -- 'device': device_family), value (NULL shown as '(unknown)'), visitors (distinct visitor_id),
 -- pageviews (page views by people: no bots, no prefetch or prerender; anonymous GPC ones
 -- included, so a value can have page views and no visitors), rank (1 to 10 within the
@@ -15,7 +16,7 @@
 WITH
   events AS (
     SELECT
-      event_id, visitor_id, is_bot, purpose, country_name, browser_family, os_family,
+      event_id, visitor_id, is_bot, purpose, country_name, country_iso_code, browser_family, os_family,
       device_family
     FROM `{{project}}.{{dataset}}.{{table}}`
     WHERE
@@ -25,14 +26,14 @@ WITH
     QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY processed_at) = 1
   ),
   pageviews AS (
-    SELECT visitor_id, country_name, browser_family, os_family, device_family
+    SELECT visitor_id, country_name, country_iso_code, browser_family, os_family, device_family
     FROM events
     WHERE NOT is_bot AND purpose IS NULL
   ),
   counts AS (
     SELECT
       'country' AS dimension,
-      IFNULL(country_name, '(unknown)') AS value,
+      COALESCE(country_name, country_iso_code, '(unknown)') AS value,
       COUNT(DISTINCT visitor_id) AS visitors,
       COUNT(*) AS pageviews
     FROM pageviews

@@ -769,6 +769,13 @@ fn the_report_shows_the_known_scripts_numbers() {
         sources.contains("<td>google</td><td>cpc</td><td>brand</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">100.0%</td>"),
         "{sources}"
     );
+    // Where from: everyone in Dresden, from the edge's geo (the ISO code: Fastly's geo has no
+    // country name in the event).
+    let audience = section(&html, "audience");
+    assert!(
+        audience.contains("<td>DE</td><td class=\"n\">4</td><td class=\"n\">19</td>"),
+        "{audience}"
+    );
     // The crawler split, as the crawlers view has it.
     let crawlers = section(&html, "crawlers");
     for row in [

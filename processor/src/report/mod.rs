@@ -138,11 +138,11 @@ impl ReportOptions {
     }
 }
 
-/// Runs every report query; an error names the query and what BigQuery said.
+/// Runs the report queries, all at once; an error names the query and what BigQuery said.
 pub async fn fetch(warehouse: &Warehouse, options: &ReportOptions) -> Result<Answers, String> {
     let given = options.parameters();
-    let mut answers = Vec::with_capacity(QUERIES.len());
-    for query in QUERIES {
+    let run = |index: usize| {
+        let query = &QUERIES[index];
         // Each query gets the parameters it declares (its `-- parameter` lines), with the
         // report's values where it has them.
         let declared: Vec<(String, String)> = parameters(query.sql, &[])
@@ -155,22 +155,24 @@ pub async fn fetch(warehouse: &Warehouse, options: &ReportOptions) -> Result<Ans
                 (name, value)
             })
             .collect();
-        let answer = warehouse
-            .query(&warehouse.placeholders().render(query.sql), &declared)
-            .await
-            .map_err(|e| format!("{}: {e}", query.file))?;
-        answers.push(Rows::from_answer(query.file, &answer, query.columns)?);
-    }
-    let mut answers = answers.into_iter();
-    let mut next = || answers.next().unwrap_or_default();
+        async move {
+            let answer = warehouse
+                .query(&warehouse.placeholders().render(query.sql), &declared)
+                .await
+                .map_err(|e| format!("{}: {e}", query.file))?;
+            Rows::from_answer(query.file, &answer, query.columns)
+        }
+    };
+    let (summary, daily, pages, sources, audience, crawlers, funnel) =
+        tokio::try_join!(run(0), run(1), run(2), run(3), run(4), run(5), run(6))?;
     Ok(Answers {
-        summary: next(),
-        daily: next(),
-        pages: next(),
-        sources: next(),
-        audience: next(),
-        crawlers: next(),
-        funnel: next(),
+        summary,
+        daily,
+        pages,
+        sources,
+        audience,
+        crawlers,
+        funnel,
     })
 }
 
