@@ -4,6 +4,7 @@
 //! in for S3 and bqemulator for BigQuery.
 
 pub mod bigquery;
+pub mod browser;
 pub mod client;
 pub mod edge;
 pub mod fault_proxy;

@@ -15,6 +15,7 @@ use footfall_demo::plan::{Actor, Hit, Plan, Referrer, Settings, Visit, DAY, SOUR
 use footfall_demo::site::{CONVERSION, JOB_AD};
 use footfall_processor::sink::views::Placeholders;
 use footfall_tests::bigquery::PROJECT;
+use footfall_tests::browser;
 use footfall_tests::edge::Edge;
 use footfall_tests::origin::Origin;
 use indicatif::ProgressBar;
@@ -701,23 +702,23 @@ fn a_known_script_of_visits_gives_exact_numbers_in_every_view() {
     );
 }
 
-/// `footfall-processor report` for `start`..`end`, the page's HTML.
-fn report(run: &Run, start: &str, end: &str) -> String {
+/// `footfall-processor report` for `start`..`end`, as headless Chromium builds the page (the
+/// page's console must stay silent), with screenshots at a desktop's and a phone's width named
+/// after `name` in `target/test-artifacts/`.
+fn report(run: &Run, start: &str, end: &str, name: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.html");
+    let path = file.to_str().unwrap();
     processor(
         &run.env,
-        &[
-            "report",
-            "--start",
-            start,
-            "--end",
-            end,
-            "--output",
-            file.to_str().unwrap(),
-        ],
+        &["report", "--start", start, "--end", end, "--output", path],
     );
-    std::fs::read_to_string(file).unwrap()
+    let (dom, console) = browser::dump_dom(&file);
+    assert_eq!(console, Vec::<String>::new(), "the page's console");
+    for width in [1280, 390] {
+        browser::screenshot(&file, width, &format!("{name}-{width}.png"));
+    }
+    dom
 }
 
 /// The headline card of `metric`: its value as the page shows it.
@@ -742,7 +743,7 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
 #[test]
 fn the_report_shows_the_known_scripts_numbers() {
     let run = Run::send("report", &known_script());
-    let html = report(&run, "2026-11-02", "2026-11-03");
+    let html = report(&run, "2026-11-02", "2026-11-03", "report-known-script");
     // The headline: A, B, C and E (D sends GPC: no id), seven sessions, 19 page views, four of
     // the seven sessions one page long; most sessions are single pages, so the median is 0.
     assert_eq!(
@@ -796,7 +797,7 @@ fn the_report_shows_the_known_scripts_numbers() {
         "{funnel}"
     );
     // A range with nothing in it says so, with no chart.
-    let empty = report(&run, "2026-10-01", "2026-10-02");
+    let empty = report(&run, "2026-10-01", "2026-10-02", "report-empty");
     assert!(empty.contains("Nothing recorded in this range"));
     assert!(!empty.contains("<svg"));
     assert_eq!(card(&empty, "visitors"), "0");

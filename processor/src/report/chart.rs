@@ -9,8 +9,8 @@ pub const PALETTE: &[&str] = &[
     "#0b5cad", "#b4490b", "#2e7d32", "#6a3d9a", "#8a6d00", "#a3195b", "#4a535e",
 ];
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 220.0;
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 200.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
@@ -119,7 +119,7 @@ fn frame(title: &str, description: &str, days: &[String], scale: f64, percent: b
         let at = y(value, scale);
         svg += &format!(
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{at:.1}\" y2=\"{at:.1}\" stroke=\"#d5dae0\"/>\
-<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#4a535e\">{label}</text>",
+<text x=\"{}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#4a535e\">{label}</text>",
             WIDTH - RIGHT,
             LEFT - 4.0,
             at + 4.0
@@ -129,7 +129,7 @@ fn frame(title: &str, description: &str, days: &[String], scale: f64, percent: b
     for (d, day) in days.iter().enumerate().filter(|(d, _)| d % every == 0) {
         let label = day.get(5..).unwrap_or(day); // MM-DD
         svg += &format!(
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#4a535e\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#4a535e\">{}</text>",
             x(d, days.len()),
             HEIGHT - 8.0,
             escape(label)

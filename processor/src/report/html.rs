@@ -33,7 +33,8 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 0.75rem; }
 .card dt { color: var(--muted); font-size: 0.9rem; }
 .card dd { margin: 0; font-size: 1.6rem; font-weight: 600; }
-.change { font-size: 0.9rem; color: var(--muted); }
+.card dd.change { font-size: 0.85rem; font-weight: 400; color: var(--muted); }
+main > section, main > .grid { margin-bottom: 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.25rem; }
 th, td { padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

@@ -186,12 +186,17 @@ fn daily(answers: &Answers) -> String {
 
 fn pages(answers: &Answers) -> String {
     [
-        ("top", "Top pages", "page views"),
-        ("entry", "Entry pages", "sessions"),
-        ("exit", "Exit pages", "sessions"),
+        (
+            "top",
+            "Top pages",
+            "page views",
+            "The most viewed pages (url without its query)",
+        ),
+        ("entry", "Entry pages", "sessions", "Where sessions began"),
+        ("exit", "Exit pages", "sessions", "Where sessions ended"),
     ]
     .iter()
-    .map(|(list, title, unit)| {
+    .map(|(list, title, unit, caption)| {
         let rows: Vec<Vec<Cell>> = answers
             .pages
             .whose("list", list)
@@ -201,7 +206,7 @@ fn pages(answers: &Answers) -> String {
             &format!("pages-{list}"),
             title,
             &table(
-                title,
+                caption,
                 &[("page", false), (unit, true)],
                 &rows,
                 "No page views in this range.",
