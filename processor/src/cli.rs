@@ -119,10 +119,10 @@ pub struct ServeArgs {
 #[derive(Args, Debug, Clone)]
 pub struct QuestionArgs {
     /// Regex of the page the funnel asks about: which pages were read before it.
-    #[arg(long, default_value = "(?i)/career/jobs/data-engineer")]
+    #[arg(long, default_value = crate::report::DEFAULT_TARGET)]
     pub target: String,
     /// The target's section (first path segment), whose own pages the funnel leaves out.
-    #[arg(long, default_value = "career")]
+    #[arg(long, default_value = crate::report::DEFAULT_SECTION)]
     pub section: String,
     /// Regex (RE2) of the URLs of conversion pages.
     #[arg(long, env = "FOOTFALL_CONVERSION_PATTERN", default_value = DEFAULT_CONVERSION_PATTERN)]

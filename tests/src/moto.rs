@@ -65,9 +65,9 @@ impl Moto {
         })
     }
 
-    /// The JSON lines of a gzip NDJSON object.
-    pub fn ndjson_gz(&self, bucket: &str, key: &str) -> Vec<serde_json::Value> {
-        let bytes = runtime().block_on(async {
+    /// An object's bytes and content type.
+    pub fn object(&self, bucket: &str, key: &str) -> (Vec<u8>, Option<String>) {
+        runtime().block_on(async {
             let object = self
                 .client
                 .get_object()
@@ -76,13 +76,20 @@ impl Moto {
                 .send()
                 .await
                 .expect("GetObject");
-            object
+            let content_type = object.content_type().map(String::from);
+            let bytes = object
                 .body
                 .collect()
                 .await
                 .expect("object body")
-                .into_bytes()
-        });
+                .into_bytes();
+            (bytes.to_vec(), content_type)
+        })
+    }
+
+    /// The JSON lines of a gzip NDJSON object.
+    pub fn ndjson_gz(&self, bucket: &str, key: &str) -> Vec<serde_json::Value> {
+        let (bytes, _) = self.object(bucket, key);
         let mut text = String::new();
         flate2::read::GzDecoder::new(&bytes[..])
             .read_to_string(&mut text)

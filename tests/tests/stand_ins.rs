@@ -862,3 +862,36 @@ fn setup_creates_the_bucket_in_the_region_outside_us_east_1_too() {
         "an empty bucket"
     );
 }
+
+#[test]
+fn the_scheduled_report_is_written_to_the_bucket() {
+    let s = stand_ins();
+    let env = set_up("scheduled_report");
+    let bucket = value(&env, "FOOTFALL_BUCKET");
+    let pipeline = pipeline(&env, &s.moto.endpoint(), &s.bigquery.endpoint());
+    let batch = kinesis_invocation(&[("100", article_event()), ("101", edge_event("edge-1"))]);
+    assert_eq!(failures(&invoke(&pipeline, batch)), Vec::<String>::new());
+    // EventBridge's scheduled event, the morning after the article's visit.
+    let schedule = json!({
+        "version": "0", "id": "c0ffee00-0000-0000-0000-000000000000",
+        "detail-type": "Scheduled Event", "source": "aws.events", "account": "123456789012",
+        "time": "2018-12-17T06:00:00Z", "region": "eu-central-1",
+        "resources": ["arn:aws:events:eu-central-1:123456789012:rule/footfall-report"],
+        "detail": {}
+    });
+    let answer = invoke(&pipeline, schedule);
+    assert_eq!(answer, json!({ "report": "reports/2018-12-16.html" }));
+    let (page, content_type) = s.moto.object(&bucket, "reports/2018-12-16.html");
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert!(
+        page.contains("2018-11-19 to 2018-12-16 (28 days)"),
+        "{page}"
+    );
+    // The article's page view, and Googlebot among the crawlers.
+    assert!(
+        page.contains("data-metric=\"pageviews\"><dt>Page views</dt><dd>1</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>Google</td><td>Googlebot</td>"), "{page}");
+}

@@ -41,7 +41,8 @@ th, td { padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--line); text-alig
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td { overflow-wrap: anywhere; }
 .empty { color: var(--muted); font-style: italic; }
-svg { width: 100%; height: auto; display: block; }
+svg { width: 100%; height: auto; max-height: 280px; display: block; }
+table + table { margin-top: 1.25rem; }
 .legend { display: flex; flex-wrap: wrap; gap: 0.75rem; font-size: 0.9rem; color: var(--muted); margin: 0.25rem 0; padding: 0; list-style: none; }
 .swatch { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 2px; margin-right: 0.3rem; vertical-align: -0.1rem; }
 details { margin-top: 0.5rem; }

@@ -25,6 +25,11 @@ use crate::sink::warehouse::Warehouse;
 use period::Period;
 use rows::Rows;
 
+/// The funnel's page unless told: the demo's data engineer job ad.
+pub const DEFAULT_TARGET: &str = "(?i)/career/jobs/data-engineer";
+/// The section of [`DEFAULT_TARGET`], whose own pages the funnel leaves out.
+pub const DEFAULT_SECTION: &str = "career";
+
 /// What a report is about.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {

@@ -1,6 +1,6 @@
 //! The S3 archive: gzip NDJSON, Hive-partitioned by event date and hour, one object per batch
 //! and partition under a deterministic key, so a retried batch overwrites instead of duplicating.
-//! Dead letters go under `errors/` the same way.
+//! Dead letters go under `errors/` the same way, and scheduled reports under `reports/`.
 
 use super::SinkError;
 use crate::batch::{BatchId, DeadLetter};
@@ -48,6 +48,15 @@ impl Archive {
             .await
     }
 
+    /// Writes a report page as `{prefix}reports/{name}.html`; returns the key. The bucket stays
+    /// private: the owner opens it with a presigned URL (DEPLOY.md).
+    pub async fn put_report(&self, name: &str, html: String) -> Result<String, SinkError> {
+        let key = format!("{}reports/{name}.html", self.prefix);
+        self.put(&key, html.into_bytes(), "text/html; charset=utf-8", None)
+            .await?;
+        Ok(key)
+    }
+
     /// One gzip NDJSON object per date and hour of `timestamp`, under `{prefix}{kind}/`.
     async fn put_partitioned<T: Serialize>(
         &self,
@@ -59,7 +68,9 @@ impl Archive {
         let mut keys = Vec::new();
         for (partition, group) in partitions(items, timestamp) {
             let key = object_key(&self.prefix, kind, &partition, id);
-            self.put(&key, &gzip_ndjson(&group)?).await?;
+            let body = gzip_ndjson(&group)?;
+            self.put(&key, body, "application/x-ndjson", Some("gzip"))
+                .await?;
             keys.push(key);
         }
         Ok(keys)
@@ -103,14 +114,20 @@ impl Archive {
         }
     }
 
-    async fn put(&self, key: &str, body: &[u8]) -> Result<(), SinkError> {
+    async fn put(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        content_encoding: Option<&str>,
+    ) -> Result<(), SinkError> {
         self.client
             .put_object()
             .bucket(&self.bucket)
             .key(key)
-            .content_type("application/x-ndjson")
-            .content_encoding("gzip")
-            .body(ByteStream::from(body.to_vec()))
+            .content_type(content_type)
+            .set_content_encoding(content_encoding.map(String::from))
+            .body(ByteStream::from(body))
             .send()
             .await
             .map_err(|e| {

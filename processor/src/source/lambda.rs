@@ -1,8 +1,11 @@
-//! AWS Lambda: a Kinesis Data Streams event source (with partial batch failures), or a Firehose
-//! data transformation (the article's design), told apart by the shape of the invocation.
+//! AWS Lambda: a Kinesis Data Streams event source (with partial batch failures), a Firehose
+//! data transformation (the article's design), or an EventBridge schedule that writes the report
+//! to the bucket, told apart by the shape of the invocation.
 
 use crate::batch::{Position, Record};
 use crate::pipeline::Pipeline;
+use crate::report::{self, period::Period, ReportOptions};
+use crate::sink::views::DEFAULT_CONVERSION_PATTERN;
 use aws_lambda_events::encodings::Base64Data;
 use aws_lambda_events::event::firehose::{
     KinesisFirehoseEvent, KinesisFirehoseResponse, KinesisFirehoseResponseRecord,
@@ -10,6 +13,8 @@ use aws_lambda_events::event::firehose::{
 use aws_lambda_events::event::kinesis::KinesisEvent;
 use aws_lambda_events::event::streams::KinesisEventResponse;
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -20,14 +25,46 @@ pub async fn handle(pipeline: &Pipeline, invocation: Value) -> Result<Value, Err
     if is_firehose {
         let event: KinesisFirehoseEvent = serde_json::from_value(invocation)?;
         Ok(serde_json::to_value(transform(pipeline, event).await?)?)
+    } else if invocation.get("source").and_then(Value::as_str) == Some("aws.events") {
+        let time = invocation
+            .get("time")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        Ok(scheduled_report(pipeline, time).await?)
     } else if invocation.get("Records").is_some() {
         let event: KinesisEvent = serde_json::from_value(invocation)?;
         Ok(serde_json::to_value(
             consume_kinesis(pipeline, event).await,
         )?)
     } else {
-        Err("unsupported invocation: expected a Kinesis event (Records) or a Firehose transformation (records, deliveryStreamArn)".into())
+        Err("unsupported invocation: expected a Kinesis event (Records), a Firehose transformation (records, deliveryStreamArn) or an EventBridge schedule (source aws.events)".into())
     }
+}
+
+/// The report on the 28 days before the schedule fired (`time`, RFC 3339), written to
+/// `reports/{last day}.html` in the bucket; answers with its key.
+pub async fn scheduled_report(pipeline: &Pipeline, time: &str) -> Result<Value, Error> {
+    let fired = OffsetDateTime::parse(time, &Rfc3339)
+        .map_err(|e| format!("the schedule's time {time:?}: {e}"))?;
+    let yesterday = fired
+        .date()
+        .previous_day()
+        .ok_or("no day before the schedule's")?;
+    let options = ReportOptions {
+        period: Period::new(None, Some(&yesterday.to_string()), yesterday)?,
+        host: None,
+        target: report::DEFAULT_TARGET.into(),
+        section: report::DEFAULT_SECTION.into(),
+        conversion: DEFAULT_CONVERSION_PATTERN.into(),
+    };
+    let (Some(warehouse), Some(archive)) = (&pipeline.sinks.warehouse, &pipeline.sinks.archive)
+    else {
+        return Err("the scheduled report needs BigQuery (FOOTFALL_BIGQUERY_PROJECT) and the bucket (FOOTFALL_BUCKET)".into());
+    };
+    let page = report::generate(warehouse, &options, OffsetDateTime::now_utc()).await?;
+    let key = archive.put_report(&yesterday.to_string(), page).await?;
+    tracing::info!(key, start = %options.period.start, end = %options.period.end, "report written");
+    Ok(serde_json::json!({ "report": key }))
 }
 
 /// A Kinesis batch: undecodable records become dead letters; if a sink is down, the whole
