@@ -124,7 +124,9 @@ pub struct FastlyBot {
 /// signature itself is not verified.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BotSignature {
-    /// The request carries `Signature` and a `Signature-Input` tagged `web-bot-auth`.
+    /// The request carries `Signature` and a `Signature-Input` tagged `web-bot-auth`; absent in
+    /// events written before it was recorded, which read as `false`.
+    #[serde(default)]
     pub bot_signed: bool,
     /// The agent the signature names, from `Signature-Agent` (a URL such as
     /// `https://chatgpt.com`), as sent.

@@ -268,6 +268,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_edge_event_from_before_the_crawler_fields_still_decodes() {
+        let mut json = edge_event();
+        let fields = json.as_object_mut().unwrap();
+        for added in [
+            "ip_precision",
+            "bot_operator",
+            "bot_verified",
+            "bot_verified_by",
+            "fastly_bot",
+            "bot_signed",
+            "bot_signature_agent",
+        ] {
+            fields.remove(added);
+        }
+        let event = decode(json.to_string().as_bytes()).unwrap();
+        assert!(!event.signature.bot_signed);
+        assert_eq!((event.fastly_bot, event.ip_precision), (None, None));
+    }
+
+    #[test]
     fn a_v1_event_without_method_or_status_is_rejected() {
         for field in ["method", "status"] {
             let mut json = edge_event();
