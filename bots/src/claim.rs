@@ -45,13 +45,20 @@ pub fn claimed_operator(user_agent: &str) -> Option<&'static Operator> {
 /// `...crawler` or `...spider` (AhrefsBot/7.0, Twitterbot/1.0, facebookexternalhit (+http...)).
 /// Browsers do neither; a phone model such as `CUBOT_X30` is not followed by `/` or `;`.
 pub fn claims_to_be_a_crawler(user_agent: &str) -> bool {
-    if claimed_operator(user_agent).is_some() {
-        return true;
-    }
-    let lower = user_agent.to_ascii_lowercase();
-    ["+http", "bot/", "bot;", "crawler", "spider"]
+    claimed_operator(user_agent).is_some() || follows_crawler_conventions(user_agent)
+}
+
+/// The conventions half of [`claims_to_be_a_crawler`], for a caller that has looked up the
+/// operator already: ASCII case ignored, no allocation.
+pub fn follows_crawler_conventions(user_agent: &str) -> bool {
+    let bytes = user_agent.as_bytes();
+    [&b"+http"[..], b"bot/", b"bot;", b"crawler", b"spider"]
         .iter()
-        .any(|mark| lower.contains(mark))
+        .any(|mark| {
+            bytes
+                .windows(mark.len())
+                .any(|w| w.eq_ignore_ascii_case(mark))
+        })
 }
 
 /// Letters, digits, `-` and `_`, as a table: the scan's inner loop.

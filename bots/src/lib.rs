@@ -71,7 +71,7 @@ pub mod spec;
 mod word_hash;
 
 pub use cidr::CidrError;
-pub use claim::{claimed_operator, claims_to_be_a_crawler};
+pub use claim::{claimed_operator, claims_to_be_a_crawler, follows_crawler_conventions};
 pub use freshness::{stale_range_files, StaleRangeFile, MAX_RANGE_AGE_DAYS};
 pub use operator::{operator_named, operators, Operator, RangeFile};
 pub use ranges::{Ranges, Verification};

@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use footfall_edge::config::{Config, Sink};
 use footfall_edge::consent::Consent;
-use footfall_edge::crawler::verdict;
+use footfall_edge::crawler::{claimed, verdict};
 use footfall_edge::event::Capture;
 use footfall_edge::identity::{identify, OsEntropy};
 use footfall_edge::kinesis::{put_record, AwsCredentials};
@@ -82,7 +82,16 @@ fn bench(c: &mut Criterion) {
     let ip = captured.client_ip;
     c.bench_function(
         "verify a Googlebot claim (token scan + range lookup)",
-        |b| b.iter(|| verdict(black_box(&captured.event), ip, &config.bot_ranges)),
+        |b| {
+            b.iter(|| {
+                verdict(
+                    black_box(&captured.event),
+                    claimed(&captured.event),
+                    ip,
+                    &config.bot_ranges,
+                )
+            })
+        },
     );
     let line = serde_json::to_vec(
         &Capture::new(&browser, event_id.into(), SystemTime::now()).finish(

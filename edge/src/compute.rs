@@ -57,7 +57,7 @@ pub fn handle_client_request() {
         &config.consent,
         captured.event.gpc,
         captured.cookie.as_deref(),
-        is_crawler(&captured.event),
+        is_crawler(&captured.event, captured.claimed),
     );
     if consent == Consent::None {
         return response.send_to_client();

@@ -6,26 +6,36 @@
 //! request declares (its user agent, a Web Bot Auth signature). A claim that cannot be checked
 //! stays `null`, never `false`.
 
-use footfall_bots::{claimed_operator, claims_to_be_a_crawler, Operator, Ranges};
+use footfall_bots::{claimed_operator, follows_crawler_conventions, Operator, Ranges};
 use footfall_event::{BotVerification, RawEvent, VerifiedBy};
 use std::net::IpAddr;
 
-/// The request presents itself as a bot, or Fastly found it to be one: it is then recorded
-/// anonymously whatever the consent mode (`consent::decide`).
-pub fn is_crawler(event: &RawEvent) -> bool {
-    event.fastly_bot.as_ref().is_some_and(|bot| bot.detected)
-        || event.signature.bot_signed
-        || event.ua.as_deref().is_some_and(claims_to_be_a_crawler)
+/// The operator `event`'s user agent claims, looked up once per request (`Capture::claimed`).
+pub fn claimed(event: &RawEvent) -> Option<&'static Operator> {
+    event.ua.as_deref().and_then(claimed_operator)
 }
 
-/// The verdict on the crawler claim of `event`, made from the full client address `ip`.
-pub fn verdict(event: &RawEvent, ip: Option<IpAddr>, ranges: &Ranges) -> BotVerification {
+/// The request presents itself as a bot (`claimed`: the operator its user agent claims), or
+/// Fastly found it to be one: it is then recorded anonymously whatever the consent mode
+/// (`consent::decide`).
+pub fn is_crawler(event: &RawEvent, claimed: Option<&Operator>) -> bool {
+    claimed.is_some()
+        || event.fastly_bot.as_ref().is_some_and(|bot| bot.detected)
+        || event.signature.bot_signed
+        || event.ua.as_deref().is_some_and(follows_crawler_conventions)
+}
+
+/// The verdict on the crawler claim of `event` (`claimed`: the operator its user agent claims),
+/// made from the full client address `ip`.
+pub fn verdict(
+    event: &RawEvent,
+    claimed: Option<&'static Operator>,
+    ip: Option<IpAddr>,
+    ranges: &Ranges,
+) -> BotVerification {
     let fastly = event.fastly_bot.as_ref().filter(|bot| bot.detected);
-    let operator: Option<&'static Operator> = event
-        .ua
-        .as_deref()
-        .and_then(claimed_operator)
-        .or_else(|| fastly?.name.as_deref().and_then(claimed_operator));
+    let operator: Option<&'static Operator> =
+        claimed.or_else(|| fastly?.name.as_deref().and_then(claimed_operator));
     let fastly_says = fastly.and_then(|bot| bot.verified);
     let (verified, by) = if fastly_says == Some(true) {
         (Some(true), Some(VerifiedBy::Fastly))
@@ -73,7 +83,12 @@ mod tests {
     }
 
     fn judged(event: &RawEvent, ip: &str) -> (Option<String>, Option<bool>, Option<VerifiedBy>) {
-        let v = verdict(event, Some(ip.parse().unwrap()), &Ranges::bundled());
+        let v = verdict(
+            event,
+            claimed(event),
+            Some(ip.parse().unwrap()),
+            &Ranges::bundled(),
+        );
         (v.bot_operator, v.bot_verified, v.bot_verified_by)
     }
 
@@ -126,7 +141,7 @@ mod tests {
     #[test]
     fn a_bot_fastly_finds_behind_a_browser_user_agent_gets_its_operator_from_fastlys_name() {
         let disguised = event(CHROME, Some(fastly("Googlebot", Some(true))));
-        assert!(is_crawler(&disguised));
+        assert!(is_crawler(&disguised, claimed(&disguised)));
         assert_eq!(
             judged(&disguised, "203.0.113.9"),
             google(Some(true), Some(VerifiedBy::Fastly))
@@ -138,9 +153,9 @@ mod tests {
     #[test]
     fn people_are_not_crawlers() {
         let person = event(CHROME, None);
-        assert!(!is_crawler(&person));
+        assert!(!is_crawler(&person, claimed(&person)));
         assert_eq!(
-            verdict(&person, None, &Ranges::bundled()),
+            verdict(&person, claimed(&person), None, &Ranges::bundled()),
             BotVerification::default()
         );
         let analysed = event(
@@ -150,9 +165,9 @@ mod tests {
                 ..FastlyBot::default()
             }),
         );
-        assert!(!is_crawler(&analysed));
+        assert!(!is_crawler(&analysed, claimed(&analysed)));
         let mut signed = person.clone();
         signed.signature.bot_signed = true;
-        assert!(is_crawler(&signed));
+        assert!(is_crawler(&signed, claimed(&signed)));
     }
 }

@@ -6,11 +6,12 @@
 use crate::client_ip::recorded_ip;
 use crate::config::Config;
 use crate::consent::Consent;
-use crate::crawler::verdict;
+use crate::crawler::{claimed, verdict};
 use crate::headers::{is_on, primary_language, purpose};
 use crate::identity::Identity;
 use crate::url_parts::{path_segments, query_params};
 use crate::web_bot_auth::bot_signature;
+use footfall_bots::Operator;
 use footfall_event::{FastlyBot, PageRequest, RawEvent, RAW_SCHEMA_V1};
 use std::net::IpAddr;
 use std::time::SystemTime;
@@ -48,6 +49,8 @@ pub struct Capture {
     pub cookie: Option<String>,
     /// The request came over HTTPS (cookies get `Secure`).
     pub secure: bool,
+    /// The crawler operator the user agent claims, looked up once for consent and the verdict.
+    pub claimed: Option<&'static Operator>,
 }
 
 impl Capture {
@@ -86,6 +89,7 @@ impl Capture {
             ..RawEvent::default()
         };
         Capture {
+            claimed: claimed(&event),
             event,
             at,
             client_ip: request.client_ip(),
@@ -105,7 +109,7 @@ impl Capture {
         config: &Config,
     ) -> RawEvent {
         let mut event = self.event;
-        event.verification = verdict(&event, self.client_ip, &config.bot_ranges);
+        event.verification = verdict(&event, self.claimed, self.client_ip, &config.bot_ranges);
         let (ip, precision) = recorded_ip(self.client_ip, config.ip_mode, consent);
         event.ip = ip.map(|ip| ip.to_string());
         event.ip_precision = Some(precision);
